@@ -1,0 +1,35 @@
+# De två kommandona i README: `make lagesbild` och `make test`.
+# Båda skapar .venv med de låsta versionerna i requirements.lock först.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installerad
+
+.PHONY: lagesbild test install demo benchmark lint clean
+
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 krävs, hittade " + sys.version'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+lagesbild: $(STAMP)
+	$(BIN)/trygghet build
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+demo: $(STAMP)
+	$(BIN)/trygghet demo
+
+benchmark: $(STAMP)
+	$(BIN)/python benchmarks/bench_estimates.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV)

@@ -1,0 +1,108 @@
+"""The survey's reporting areas and the years each definition is valid for.
+
+Area definitions are versioned by year: the same code can mean a different
+territory after a redrawing (Eslövs tätort lost the centrum in 2023). A change
+between two years is comparable only when one version covers both years.
+
+The register is delivered as ``omraden/omradesindelning.csv`` with the columns
+``omrade`` (code, kept as text), ``namn``, ``giltig_fran`` (first year) and
+``giltig_till`` (last year, empty while still valid).
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pandas as pd
+
+from analysis.files import normalise_label, read_table
+from analysis.problems import DataError, Problem
+
+# The kommun as a whole, as an "area" in estimate tables.
+TOTAL_AREA = "kommunen"
+TOTAL_AREA_NAME = "Hela kommunen"
+
+AREA_COLUMNS = ["area", "area_name", "valid_from", "valid_to", "version"]
+_HEADERS = {"omrade": "area", "område": "area", "namn": "area_name", "omradesnamn": "area_name",
+            "giltig_fran": "valid_from", "giltig_från": "valid_from",
+            "giltig_till": "valid_to"}
+
+
+def read_area_register(path: str | os.PathLike) -> pd.DataFrame:
+    """Read and validate an area register; return ``area, area_name, valid_from, valid_to, version``."""
+    table = read_table(path)
+    rename = {h: _HEADERS[normalise_label(h)] for h in table.frame.columns
+              if normalise_label(h) in _HEADERS}
+    frame = table.frame.rename(columns=rename)
+    missing = [c for c in ["area", "area_name", "valid_from"] if c not in frame.columns]
+    if missing:
+        raise DataError([Problem(table.file, 1, None, None, "saknad_kolumn",
+                                 "områdesregistret saknar kolumnerna "
+                                 + ", ".join({"area": "omrade", "area_name": "namn",
+                                              "valid_from": "giltig_fran"}[m] for m in missing)
+                                 + ".", "Rubrikerna ska vara omrade;namn;giltig_fran;giltig_till.")])
+    if "valid_to" not in frame.columns:
+        frame["valid_to"] = ""
+    problems = []
+    out = pd.DataFrame({"area": frame["area"].str.strip(), "area_name": frame["area_name"].str.strip()})
+    for col in ["valid_from", "valid_to"]:
+        text = frame[col].fillna("").str.strip()
+        num = pd.to_numeric(text.replace("", pd.NA), errors="coerce")
+        bad = (text != "") & (num.isna() | (num % 1 != 0))
+        for i in np.flatnonzero(bad.to_numpy()):
+            problems.append(Problem(table.file, int(table.excel_rows.iloc[i]), col, text.iloc[i],
+                                    "ogiltigt_ar", "är inte ett årtal.", "Skriv året med fyra siffror."))
+        out[col] = num.astype("Int64")
+    for i in np.flatnonzero(out["valid_from"].isna().to_numpy()):
+        if not any(p.row == int(table.excel_rows.iloc[i]) for p in problems):
+            problems.append(Problem(table.file, int(table.excel_rows.iloc[i]), "giltig_fran", "",
+                                    "saknat_varde", "första giltiga år saknas.", ""))
+    if problems:
+        raise DataError(problems, title="Områdesregistret kan inte användas")
+    out["version"] = out["area"] + "@" + out["valid_from"].astype("string")
+    _check_overlaps(out, table.file)
+    return out.sort_values(["area", "valid_from"], ignore_index=True)[AREA_COLUMNS]
+
+
+def _check_overlaps(register: pd.DataFrame, file: str) -> None:
+    problems = []
+    for area, group in register.groupby("area", sort=True):
+        g = group.sort_values("valid_from")
+        ends = g["valid_to"].fillna(9999).to_numpy()
+        starts = g["valid_from"].to_numpy()
+        if (starts[1:] <= ends[:-1]).any():
+            problems.append(Problem(file, None, "giltig_fran", str(area), "overlapp",
+                                    f"området {area} har överlappande giltighetsperioder.",
+                                    "Varje år får bara ha en definition av ett område."))
+    if problems:
+        raise DataError(problems, title="Områdesregistret kan inte användas")
+
+
+def areas_in_year(register: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The area versions valid in ``year``."""
+    valid = (register["valid_from"] <= year) & (register["valid_to"].fillna(9999) >= year)
+    return register[valid.fillna(False)].reset_index(drop=True)
+
+
+def area_versions(register: pd.DataFrame, areas: pd.Series, years: pd.Series) -> pd.Series:
+    """The version id valid for each (area, year) pair, or <NA> where the area is not defined."""
+    frame = pd.DataFrame({"area": areas.astype("string").to_numpy(),
+                          "year": pd.array(years, dtype="Int64")})
+    merged = frame.reset_index().merge(register[["area", "valid_from", "valid_to", "version"]],
+                                       on="area", how="left")
+    ok = (merged["valid_from"] <= merged["year"]) & (merged["valid_to"].fillna(9999) >= merged["year"])
+    merged = merged[ok.fillna(False)]
+    out = pd.Series(pd.NA, index=range(len(frame)), dtype="string")
+    out.iloc[merged["index"].to_numpy()] = merged["version"].to_numpy()
+    out.index = areas.index
+    return out
+
+
+def comparable(register: pd.DataFrame, area: pd.Series, year1: pd.Series,
+               year2: pd.Series) -> pd.Series:
+    """True where one version of ``area`` covers both years (the kommun total always is)."""
+    v1 = area_versions(register, area, year1)
+    v2 = area_versions(register, area, year2)
+    same = (v1 == v2).fillna(False)
+    return (same | (area.astype("string") == TOTAL_AREA)).astype(bool)

@@ -1,0 +1,116 @@
+"""The command ``trygghet`` (also ``python -m analysis``).
+
+    trygghet build [--demo | --egna] [--karantan] [--rot MAPP]
+    trygghet demo [--rot MAPP]
+    trygghet validate FIL [FIL ...] [--omraden FIL] [--mappning FIL] [--ar ÅR]
+
+Exit codes: 0 = klart, 1 = fel i indata (meddelandet säger fil, rad och kolumn),
+2 = felaktigt anrop.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from analysis.problems import DataError, format_report
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="trygghet",
+        description="Lägesbild från trygghetsmätning och trygghetsvandringar.")
+    parser.add_argument("--rot", default=None,
+                        help="projektets rotmapp (standard: den här klonen)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="bygg alla bearbetade tabeller från data/raw/")
+    source = b.add_mutually_exclusive_group()
+    source.add_argument("--demo", action="store_true",
+                        help="använd de syntetiska demodata även om egna filer finns")
+    source.add_argument("--egna", action="store_true",
+                        help="använd kommunens egna filer i data/raw/ (fel om de saknas)")
+    b.add_argument("--karantan", action="store_true",
+                   help="lägg undan rader med fel (avvisade_rader.parquet) och fortsätt")
+    sub.add_parser("demo", help="skriv om de syntetiska demodata i data/raw/demo/")
+    v = sub.add_parser("validate", help="kontrollera enkätfiler utan att skriva något")
+    v.add_argument("files", nargs="+", metavar="FIL")
+    v.add_argument("--omraden", default=None,
+                   help="områdesregister (standard: omraden/omradesindelning.csv i rådata)")
+    v.add_argument("--mappning", default=None, help="kolumnmappning för leverantörens rubriker")
+    v.add_argument("--ar", type=int, default=None, help="undersökningsår om filen saknar år")
+    return parser
+
+
+def _build(args) -> int:
+    from analysis.paths import has_own_raw_files, project_paths
+    from analysis.pipeline import build
+
+    demo = True if args.demo else (False if args.egna else None)
+    if demo is False and not has_own_raw_files(project_paths(args.rot)):
+        print("Inga egna filer i data/raw/. Lägg leveranserna där (se data/raw/README.md).",
+              file=sys.stderr)
+        return 1
+    build(args.rot, demo=demo, quarantine=args.karantan)
+    return 0
+
+
+def _demo(args) -> int:
+    from analysis.demo import write_demo
+
+    files = write_demo(args.rot)
+    print(f"Skrev {len(files)} filer med syntetiska demodata.")
+    return 0
+
+
+def _validate(args) -> int:
+    from analysis.areas import read_area_register
+    from analysis.codebook import load_codebook
+    from analysis.paths import AREA_REGISTER_FILE, AREAS_DIR, project_paths, raw_source
+    from analysis.survey import load_survey, read_column_mapping
+
+    paths = project_paths(args.rot)
+    register_path = (Path(args.omraden) if args.omraden
+                     else raw_source(paths) / AREAS_DIR / AREA_REGISTER_FILE)
+    register = read_area_register(register_path)
+    codebook = load_codebook()
+    mapping = read_column_mapping(args.mappning, codebook) if args.mappning else None
+    bad = 0
+    for name in args.files:
+        try:
+            delivery = load_survey([name], register=register, codebook=codebook,
+                                   mapping=mapping, year=args.ar)
+        except DataError as exc:
+            print(str(exc))
+            bad += 1
+            continue
+        for fname, acc in delivery.accounting.items():
+            print(f"{fname}: {acc['lasta']} rader, {acc['godkanda']} godkända, "
+                  f"{acc['avvisade']} avvisade.")
+        for note in delivery.notices:
+            print(f"  Obs: {note.format()}")
+        if delivery.problems:
+            print(format_report(delivery.problems, "Fel"))
+            bad += 1
+    if bad:
+        print(f"{bad} av {len(args.files)} filer har fel.")
+        return 1
+    print("Inga fel hittades.")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    handler = {"build": _build, "demo": _demo, "validate": _validate}[args.command]
+    try:
+        return handler(args)
+    except DataError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("Avbrutet. Tidigare resultat är orörda.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,32 @@
+"""The bundled synthetic demo data set (Eslöv-like, clearly labelled synthetic).
+
+``write_demo(root)`` writes every demo delivery into ``data/raw/demo/`` of the
+project; the output is reproducible byte for byte (fixed seeds, no timestamps).
+Each part of the demo is a module with a ``write(raw_dir)`` function returning
+the paths it wrote.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from analysis.paths import project_paths
+
+DEMO_NOTICE = ("SYNTETISKA DEMODATA – påhittade svar och observationer som liknar Eslövs "
+               "struktur. Inte verkliga resultat.")
+
+
+def _parts():
+    from analysis.demo import areas, survey
+
+    return [areas, survey]
+
+
+def write_demo(root=None, progress=print) -> list[Path]:
+    """Write the whole demo set into ``data/raw/demo/``; return the files written."""
+    paths = project_paths(root)
+    written: list[Path] = []
+    for part in _parts():
+        progress(f"Skriver demodata: {part.__name__.rsplit('.', 1)[-1]}")
+        written.extend(part.write(paths.demo_raw))
+    return written

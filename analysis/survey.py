@@ -1,0 +1,448 @@
+"""Survey deliveries: read the police survey files into the canonical respondent table.
+
+The canonical table has one row per respondent and survey year (DOMAIN §2):
+``respondent_id, year, area, stratum, weight, sex, age_group``, one nullable
+integer column per item holding the answer code of the codebook's scale
+("Vet ej" and no answer are missing), one boolean ``<item>_vet_ej`` column per
+item (so the share "Vet ej" can be estimated), and ``source_file, source_row``
+(the row as the analyst sees it in Excel) for traceability.
+
+Reading follows fixed rules:
+
+* encoding BOM -> UTF-8 -> cp1252 and separator/decimal comma: see ``analysis.files``;
+* headers and answer labels are matched case- and whitespace-insensitively
+  against the codebook, or through ``kolumnmappning.csv`` (columns
+  ``rubrik;kolumn``) for a vendor's own headings; unknown headers are ignored
+  with a notice (so free-text columns never enter the table);
+* the year comes from a year column, else the ``year`` argument, else a single
+  four-digit year in the file name;
+* the area (code or name) must be in the area register for that year.
+
+Every row is accepted or rejected with a reason; accepted + rejected = read,
+per file, checked here.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis import problems as P
+from analysis.areas import areas_in_year, read_area_register
+from analysis.codebook import Codebook, load_codebook
+from analysis.files import RawTable, normalise_label, parse_numbers, read_table
+from analysis.paths import AREA_REGISTER_FILE, AREAS_DIR, COLUMN_MAPPING_FILE, SURVEY_DIR
+from analysis.problems import DataError, Problem
+
+BASE_COLUMNS = ["respondent_id", "year", "area", "stratum", "weight", "sex", "age_group"]
+SOURCE_COLUMNS = ["source_file", "source_row"]
+SURVEY_SUFFIXES = {".csv", ".txt", ".tsv", ".xlsx", ".xlsm"}
+REJECTED_FILE = "avvisade_rader.parquet"
+RESPONSES_FILE = "responses.parquet"
+
+
+def dont_know_column(item: str) -> str:
+    return f"{item}_vet_ej"
+
+
+@dataclass
+class SurveyDelivery:
+    """The result of reading one or more survey files.
+
+    ``responses``: accepted rows (canonical table); ``rejected``: one row per
+    rejected respondent row (no free text); ``problems``: every row problem;
+    ``notices``: things worth knowing that did not reject rows (ignored
+    columns); ``accounting``: per file, rows read / accepted / rejected by reason.
+    """
+
+    responses: pd.DataFrame
+    rejected: pd.DataFrame
+    problems: list[Problem] = field(default_factory=list)
+    notices: list[Problem] = field(default_factory=list)
+    accounting: dict[str, dict] = field(default_factory=dict)
+    files: list[Path] = field(default_factory=list)
+
+
+def survey_files(folder: str | os.PathLike) -> list[Path]:
+    """The survey files in a folder (sorted; the mapping file and READMEs excluded)."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir()
+                  if p.is_file() and p.suffix.lower() in SURVEY_SUFFIXES
+                  and p.name != COLUMN_MAPPING_FILE and not p.name.startswith((".", "~$")))
+
+
+def read_column_mapping(path: str | os.PathLike, codebook: Codebook) -> dict[str, str]:
+    """Read ``kolumnmappning.csv`` (``rubrik;kolumn``): a vendor's heading -> our column."""
+    table = read_table(path)
+    cols = {normalise_label(c): c for c in table.frame.columns}
+    if "rubrik" not in cols or "kolumn" not in cols:
+        raise DataError([Problem(table.file, 1, None, None, P.MISSING_COLUMN,
+                                 "kolumnmappningen ska ha rubrikerna rubrik;kolumn.", "")])
+    known = set(codebook.columns) | set(codebook.item_codes)
+    out, problems = {}, []
+    for i, (heading, target) in enumerate(zip(table.frame[cols["rubrik"]],
+                                              table.frame[cols["kolumn"]], strict=True)):
+        target = str(target).strip()
+        if target not in known:
+            problems.append(Problem(table.file, int(table.excel_rows.iloc[i]), "kolumn", target,
+                                    "okand_kolumn", "okänd kolumn i kodboken.",
+                                    "Använd en frågekod (t.ex. nedskrapning) eller "
+                                    "respondent_id, year, area, stratum, weight, sex, age_group."))
+        out[normalise_label(heading)] = target
+    if problems:
+        raise DataError(problems, title="Kolumnmappningen kan inte användas")
+    return out
+
+
+def _year_from_name(name: str) -> int | None:
+    years = set(re.findall(r"(?<!\d)((?:19|20)\d{2})(?!\d)", name))
+    return int(years.pop()) if len(years) == 1 else None
+
+
+def _map_headers(table: RawTable, codebook: Codebook, mapping: dict[str, str]
+                 ) -> tuple[dict[str, str], list[Problem]]:
+    """canonical column -> header in the file; notices for ignored headers."""
+    lookup = codebook.header_lookup()
+    found: dict[str, str] = {}
+    notices: list[Problem] = []
+    duplicates: list[Problem] = []
+    for header in table.frame.columns:
+        norm = normalise_label(header)
+        target = mapping.get(norm) or lookup.get(norm)
+        if target is None:
+            notices.append(Problem(table.file, 1, header, None, "okand_kolumn",
+                                   "okänd rubrik; kolumnen läses inte in.",
+                                   f"Är det en fråga? Lägg till den i {COLUMN_MAPPING_FILE}."))
+        elif target in found:
+            duplicates.append(Problem(table.file, 1, header, None, "dubbel_kolumn",
+                                      f'rubriken betyder samma sak som "{found[target]}".',
+                                      "Ta bort eller byt namn på den ena kolumnen."))
+        else:
+            found[target] = header
+    if duplicates:
+        raise DataError(duplicates, title="Filen kan inte läsas")
+    return found, notices
+
+
+def _strip(values: pd.Series) -> pd.Series:
+    return values.fillna("").astype("string").str.strip()
+
+
+class _RowProblems:
+    """Collects row problems for one file (row index -> problems)."""
+
+    def __init__(self, table: RawTable):
+        self.table = table
+        self.items: list[tuple[int, Problem]] = []
+
+    def add(self, mask: np.ndarray, column: str, values: pd.Series, reason: str, message: str,
+            hint: str = "") -> None:
+        for i in np.flatnonzero(mask):
+            self.items.append((int(i), Problem(self.table.file, int(self.table.excel_rows.iloc[i]),
+                                               column, str(values.iloc[i]), reason, message, hint)))
+
+    def rows(self) -> np.ndarray:
+        return np.array(sorted({i for i, _ in self.items}), dtype=np.int64)
+
+
+def _map_answers(values: pd.Series, scale) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(codes with -1 for missing, vet-ej mask, unknown-label mask), via unique values."""
+    codes, uniques = pd.factorize(values.fillna(""), sort=False)
+    u_code = np.full(len(uniques) + 1, -1, dtype=np.int16)
+    u_dk = np.zeros(len(uniques) + 1, dtype=bool)
+    u_bad = np.zeros(len(uniques) + 1, dtype=bool)
+    for j, raw in enumerate(uniques):
+        norm = normalise_label(raw)
+        if norm == "":
+            continue
+        if norm in scale.lookup:
+            u_code[j] = scale.lookup[norm]
+        elif norm in scale.dont_know:
+            u_dk[j] = True
+        else:
+            u_bad[j] = True
+    return u_code[codes], u_dk[codes], u_bad[codes]
+
+
+def _canonicalise(table: RawTable, register: pd.DataFrame, codebook: Codebook,
+                  mapping: dict[str, str], year: int | None
+                  ) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem], list[Problem]]:
+    """One raw table -> (accepted canonical rows, rejected rows, row problems, notices)."""
+    found, notices = _map_headers(table, codebook, mapping)
+    n = len(table.frame)
+    labels = {name: spec.get("label", name) for name, spec in codebook.columns.items()}
+    file_year = year if year is not None else _year_from_name(table.file)
+    missing = [c for c in codebook.required_columns() if c not in found]
+    if "year" not in found and file_year is None:
+        missing.append("year")
+    item_cols = [c for c in codebook.item_codes if c in found]
+    file_problems = [Problem(table.file, 1, None, None, P.MISSING_COLUMN,
+                             f'kolumnen "{labels.get(c, c)}" saknas.',
+                             "Förväntade rubriker: "
+                             + ", ".join(codebook.columns[c].get("headers", [c])[:3])
+                             + (". Eller ange året i filnamnet." if c == "year" else "."))
+                     for c in missing]
+    if not item_cols:
+        file_problems.append(Problem(table.file, 1, None, None, P.MISSING_COLUMN,
+                                     "filen har ingen kolumn som motsvarar en fråga i kodboken.",
+                                     f"Kontrollera rubrikerna eller lägg till {COLUMN_MAPPING_FILE}."))
+    if file_problems:
+        raise DataError(file_problems, title="Filen kan inte läsas")
+
+    rp = _RowProblems(table)
+    raw = {c: table.frame[h] for c, h in found.items()}
+    out = pd.DataFrame(index=pd.RangeIndex(n))
+
+    rid = _strip(raw["respondent_id"])
+    rp.add((rid == "").to_numpy(), found["respondent_id"], rid, P.MISSING_VALUE,
+           "löpnummer saknas.", "Varje svar behöver ett löpnummer.")
+    out["respondent_id"] = rid
+
+    if "year" in found:
+        ytext = _strip(raw["year"])
+        ynum = parse_numbers(ytext)
+        bad = (ynum.isna() | (ynum % 1 != 0) | (ynum < 1990) | (ynum > 2100)).to_numpy()
+        rp.add(bad, found["year"], ytext, P.BAD_YEAR, "är inte ett årtal.",
+               "Skriv året med fyra siffror.")
+        out["year"] = ynum.where(~bad).astype("Int64")
+    else:
+        out["year"] = pd.array([file_year] * n, dtype="Int64")
+
+    # area: code or name, valid in that year
+    atext = _strip(raw["area"])
+    area = pd.Series(pd.NA, index=out.index, dtype="string")
+    for y in sorted(out["year"].dropna().unique()):
+        valid = areas_in_year(register, int(y))
+        known = {normalise_label(c): c for c in valid["area"]}
+        known |= {normalise_label(nm): c for c, nm in zip(valid["area"], valid["area_name"],
+                                                           strict=True)}
+        in_year = (out["year"] == y).fillna(False).to_numpy()
+        mapped = atext[in_year].map(lambda v, k=known: k.get(normalise_label(v), pd.NA))
+        area[in_year] = mapped.astype("string")
+        bad = np.zeros(n, dtype=bool)
+        bad[in_year] = mapped.isna().to_numpy()
+        hint = ("Giltiga områden " + str(int(y)) + ": "
+                + ", ".join(f"{c} {nm}" for c, nm in zip(valid["area"], valid["area_name"],
+                                                         strict=True))
+                + "." if len(valid) else f"Områdesregistret har inga områden för {int(y)}.")
+        rp.add(bad, found["area"], atext, P.UNKNOWN_AREA,
+               f"okänt område för {int(y)}.", hint)
+    out["area"] = area
+
+    if "stratum" in found:
+        stext = _strip(raw["stratum"])
+        rp.add((stext == "").to_numpy(), found["stratum"], stext, P.MISSING_VALUE,
+               "stratum saknas.", "Ange urvalsstratum (oftast området).")
+        out["stratum"] = stext
+    else:
+        out["stratum"] = area
+
+    if "weight" in found:
+        wtext = _strip(raw["weight"])
+        w = parse_numbers(wtext)
+        bad = (w.isna() | ~np.isfinite(w.fillna(0)) | (w <= 0)).to_numpy()
+        rp.add(bad, found["weight"], wtext, P.BAD_WEIGHT,
+               "vikten måste vara ett positivt tal.",
+               "Noll, negativa, tomma och icke-numeriska vikter kan inte användas.")
+        out["weight"] = w.where(~bad)
+    else:
+        out["weight"] = 1.0
+
+    for col in ["sex", "age_group"]:
+        out[col] = _strip(raw[col]).replace("", pd.NA) if col in found else pd.NA
+        out[col] = out[col].astype("string")
+
+    for item in codebook.item_codes:
+        if item not in found:
+            out[item] = pd.array([pd.NA] * n, dtype="Int8")
+            out[dont_know_column(item)] = pd.array([pd.NA] * n, dtype="boolean")
+            continue
+        scale = codebook.scales[codebook.item(item).scale]
+        values = raw[item]
+        code, dk, bad = _map_answers(values, scale)
+        rp.add(bad, found[item], values, P.UNKNOWN_LABEL, "okänt svarsalternativ.",
+               "Förväntat ett av: " + ", ".join(scale.labels() + ["Vet ej"]) + ".")
+        out[item] = pd.array(np.where(code < 0, 0, code), dtype="Int8")
+        out.loc[code < 0, item] = pd.NA
+        out[dont_know_column(item)] = pd.array(dk, dtype="boolean")
+    out["source_file"] = pd.array([table.file] * n, dtype="string")
+    out["source_row"] = table.excel_rows.to_numpy()
+
+    bad_rows = rp.rows()
+    problems = [p for _, p in sorted(rp.items, key=lambda t: (t[0], t[1].column or ""))]
+    keep = np.ones(n, dtype=bool)
+    keep[bad_rows] = False
+    rejected = _rejected_rows(table, found, bad_rows, rp.items)
+    return out[keep].reset_index(drop=True), rejected, problems, notices
+
+
+def _rejected_rows(table: RawTable, found: dict[str, str], rows: np.ndarray,
+                   items: list[tuple[int, Problem]]) -> pd.DataFrame:
+    """Rejected rows as delivered (only columns the codebook knows: no free text)."""
+    by_row: dict[int, list[Problem]] = {}
+    for i, p in items:
+        by_row.setdefault(i, []).append(p)
+    frame = pd.DataFrame({
+        "fil": pd.array([table.file] * len(rows), dtype="string"),
+        "rad": table.excel_rows.iloc[rows].to_numpy(),
+        "orsak": pd.array([";".join(sorted({p.reason for p in by_row[i]})) for i in rows],
+                          dtype="string"),
+        "meddelande": pd.array([" | ".join(p.format() for p in by_row[i]) for i in rows],
+                               dtype="string"),
+    })
+    for canonical, header in found.items():
+        frame[canonical] = table.frame[header].iloc[rows].to_numpy()
+        frame[canonical] = frame[canonical].astype("string")
+    return frame
+
+
+def _empty_rejected() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.array([], dtype="string") for c in ["fil", "orsak", "meddelande"]}
+                        | {"rad": pd.array([], dtype="int64")})[["fil", "rad", "orsak", "meddelande"]]
+
+
+def load_survey(paths: str | os.PathLike | Iterable[str | os.PathLike], *,
+                register: pd.DataFrame, codebook: Codebook | None = None,
+                mapping: dict[str, str] | None = None, year: int | None = None) -> SurveyDelivery:
+    """Read survey files into a ``SurveyDelivery`` (accepted and rejected rows, problems).
+
+    File-level problems (unreadable, empty, missing required column) raise
+    ``DataError`` at once; row-level problems are collected for every row.
+    """
+    codebook = codebook or load_codebook()
+    mapping = mapping or {}
+    files = [Path(paths)] if isinstance(paths, str | os.PathLike) else [Path(p) for p in paths]
+    if not files:
+        raise DataError([Problem("(inga filer)", None, None, None, P.UNREADABLE,
+                                 "inga enkätfiler hittades.",
+                                 f"Lägg leveransen i data/raw/{SURVEY_DIR}/.")],
+                        title="Trygghetsmätningen saknas")
+    accepted, rejected, problems, notices, file_errors = [], [], [], [], []
+    accounting: dict[str, dict] = {}
+    for path in files:
+        try:
+            table = read_table(path)
+            ok, bad, probs, notes = _canonicalise(table, register, codebook, mapping, year)
+        except DataError as exc:  # report every file's problems, not only the first file's
+            file_errors.extend(exc.problems)
+            continue
+        accepted.append(ok)
+        rejected.append(bad)
+        problems.extend(probs)
+        notices.extend(notes)
+        accounting[path.name] = {"lasta": len(table.frame), "godkanda": len(ok),
+                                 "avvisade": len(bad),
+                                 "orsaker": dict(sorted(Counter(
+                                     r for rs in bad["orsak"] for r in rs.split(";")).items()))}
+    if file_errors:
+        raise DataError(file_errors, title="Trygghetsmätningen kan inte läsas")
+    responses = pd.concat(accepted, ignore_index=True)
+    rejected_frame = pd.concat([r for r in rejected if len(r)] or [_empty_rejected()],
+                               ignore_index=True)
+    responses, dup_rejected, dup_problems = _reject_duplicates(responses, codebook)
+    if len(dup_rejected):
+        problems.extend(dup_problems)
+        rejected_frame = pd.concat([rejected_frame, dup_rejected], ignore_index=True)
+        for fname, count in dup_rejected["fil"].value_counts().items():
+            acc = accounting[fname]
+            acc["godkanda"] -= int(count)
+            acc["avvisade"] += int(count)
+            acc["orsaker"][P.DUPLICATE_ID] = acc["orsaker"].get(P.DUPLICATE_ID, 0) + int(count)
+    for fname, acc in accounting.items():
+        if acc["godkanda"] + acc["avvisade"] != acc["lasta"]:
+            raise RuntimeError(f"radredovisningen går inte ihop för {fname}: {acc}")
+    responses = responses.sort_values(["year", "area", "respondent_id"], ignore_index=True)
+    responses["year"] = responses["year"].astype("int64")
+    rejected_frame = rejected_frame.sort_values(["fil", "rad"], ignore_index=True)
+    return SurveyDelivery(responses, rejected_frame, problems, notices, accounting, files)
+
+
+def _reject_duplicates(responses: pd.DataFrame, codebook: Codebook
+                       ) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem]]:
+    dup = responses.duplicated(["year", "respondent_id"], keep=False).to_numpy()
+    if not dup.any():
+        return responses, pd.DataFrame(), []
+    d = responses[dup]
+    problems = []
+    first = d.groupby(["year", "respondent_id"], sort=False)
+    where = first.apply(lambda g: ", ".join(f"{f} rad {r}" for f, r in
+                                            zip(g["source_file"], g["source_row"], strict=True)),
+                        include_groups=False)
+    for _, row in d.iterrows():
+        problems.append(Problem(row["source_file"], int(row["source_row"]), "Löpnummer",
+                                row["respondent_id"], P.DUPLICATE_ID,
+                                f"löpnumret förekommer flera gånger {row['year']} "
+                                f"({where[(row['year'], row['respondent_id'])]}).",
+                                "Alla förekomster avvisas; rätta leveransen."))
+    rejected = pd.DataFrame({
+        "fil": d["source_file"].astype("string").to_numpy(),
+        "rad": d["source_row"].to_numpy(),
+        "orsak": pd.array([P.DUPLICATE_ID] * len(d), dtype="string"),
+        "meddelande": pd.array([p.format() for p in problems], dtype="string"),
+        "respondent_id": d["respondent_id"].to_numpy(),
+        "year": d["year"].astype("string").to_numpy(),
+        "area": d["area"].to_numpy(),
+    })
+    return responses[~dup].reset_index(drop=True), rejected, problems
+
+
+def read_responses(path_or_paths, *, register: pd.DataFrame | str | os.PathLike,
+                   codebook: Codebook | None = None,
+                   mapping: dict[str, str] | str | os.PathLike | None = None,
+                   year: int | None = None, quarantine: bool = False) -> pd.DataFrame:
+    """Read one or more survey files into the canonical respondent table.
+
+    Strict by default: any problem raises ``DataError`` listing every problem
+    (file, Excel row, column, value, hint). With ``quarantine=True`` the bad
+    rows are left out and the accepted ones returned (use ``load_survey`` to
+    get the rejected rows too).
+    """
+    codebook = codebook or load_codebook()
+    if not isinstance(register, pd.DataFrame):
+        register = read_area_register(register)
+    if mapping is not None and not isinstance(mapping, dict):
+        mapping = read_column_mapping(mapping, codebook)
+    delivery = load_survey(path_or_paths, register=register, codebook=codebook,
+                           mapping=mapping, year=year)
+    if delivery.problems and not quarantine:
+        raise DataError(delivery.problems, title="Trygghetsmätningen har fel")
+    return delivery.responses
+
+
+def survey_stage(ctx):
+    """Pipeline stage: survey files -> ``responses.parquet`` and ``avvisade_rader.parquet``."""
+    from analysis.pipeline import StageResult
+
+    codebook = load_codebook()
+    register_path = ctx.source / AREAS_DIR / AREA_REGISTER_FILE
+    register = read_area_register(register_path)
+    folder = ctx.source / SURVEY_DIR
+    mapping_path = folder / COLUMN_MAPPING_FILE
+    mapping = read_column_mapping(mapping_path, codebook) if mapping_path.is_file() else None
+    files = survey_files(folder)
+    delivery = load_survey(files, register=register, codebook=codebook, mapping=mapping)
+    if delivery.problems and not ctx.quarantine:
+        raise DataError(delivery.problems,
+                        title="Trygghetsmätningen har fel – inget har skrivits. Rätta filerna, "
+                              "eller kör med --karantan för att lägga undan raderna")
+    for note in delivery.notices:
+        ctx.progress(f"  Obs: {note.format()}")
+    ctx.tables["area_register"] = register
+    inputs = [register_path, *files] + ([mapping_path] if mapping else [])
+    accounting = {f"trygghetsmatning/{k}": v for k, v in delivery.accounting.items()}
+    total = sum(a["lasta"] for a in delivery.accounting.values())
+    ctx.progress(f"  {total} rader lästa, {len(delivery.responses)} godkända, "
+                 f"{len(delivery.rejected)} avvisade")
+    return StageResult(outputs={RESPONSES_FILE: delivery.responses,
+                                REJECTED_FILE: delivery.rejected},
+                       inputs=inputs, accounting=accounting,
+                       notes=[n.format() for n in delivery.notices])

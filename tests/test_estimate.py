@@ -1,0 +1,170 @@
+"""survey_estimates against hand-computed values (and R's survey package 4.1-1)."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from numpy.testing import assert_allclose
+from scipy import special, stats
+
+from analysis.estimate import (
+    DesignError,
+    benjamini_hochberg,
+    change_test,
+    minimum_detectable_change,
+    survey_estimates,
+)
+
+Z975 = stats.norm.ppf(0.975)
+
+
+@pytest.fixture
+def design():
+    # Two strata; the domains x and y cut across them; row 5 has a missing value.
+    return pd.DataFrame({
+        "y": [1, 2, 3, 4, np.nan, 6, 2, 3],
+        "d": list("xxyyxyxy"),
+        "s": list("kmkmkmmk"),
+        "h": list("AAABBBBB"),
+        "w": [1, 2, 1, 2, 1, 2, 1, 3],
+    })
+
+
+def test_domain_mean_across_strata_matches_hand_computation(design):
+    out = survey_estimates(design, "y", "d", weight="w", strata="h")
+    assert list(out["d"]) == ["x", "y"]
+    # domain x = rows 1, 2, 7: W = 4, R = (1 + 4 + 2)/4 = 1.75
+    # z = [-0.1875, 0.125, 0 | 0, 0, 0, 0.0625, 0]; stratum A has n_h = 3, B has n_h = 5
+    v_x = 3 / 2 * (0.1875**2 + 0.125**2 - 0.0625**2 / 3) + 5 / 4 * (0.0625**2 - 0.0625**2 / 5)
+    # domain y = rows 3, 4, 6, 8: W = 8, R = 32/8 = 4; z = [-0.125 | 0, 0.5, -0.375]
+    v_y = 3 / 2 * (0.125**2 - 0.125**2 / 3) + 5 / 4 * (0.5**2 + 0.375**2 - 0.125**2 / 5)
+    assert_allclose(out["estimate"], [1.75, 4.0])
+    assert_allclose(out["se"], np.sqrt([v_x, v_y]))
+    assert_allclose(out["se"], [0.2795085, 0.7071068], atol=1e-7)  # R: svyby(..., svymean)
+    assert_allclose(out["ci_low"], [1.75 - Z975 * np.sqrt(v_x), 4 - Z975 * np.sqrt(v_y)])
+    assert_allclose(out["ci_high"], [1.75 + Z975 * np.sqrt(v_x), 4 + Z975 * np.sqrt(v_y)])
+    assert list(out["n"]) == [3, 4]
+    assert list(out["df"]) == [3 - 2, 4 - 2]
+    assert_allclose(out["cv"], np.sqrt([v_x, v_y]) / [1.75, 4.0])
+
+
+def test_design_effect_and_effective_n(design):
+    out = survey_estimates(design, "y", "d", weight="w", strata="h")
+    # x: weighted variance s^2 = n/(n-1) * sum w (y-R)^2 / W = 3/2 * (0.5625 + 0.125 + 0.0625)/4
+    s2 = 1.5 * (1 * 0.75**2 + 2 * 0.25**2 + 1 * 0.25**2) / 4
+    v_x = out.loc[0, "se"] ** 2
+    assert_allclose(out.loc[0, "deff"], v_x / (s2 / 3))
+    assert_allclose(out.loc[0, "n_eff"], 3 / out.loc[0, "deff"])
+
+
+def test_filtering_to_the_domain_first_changes_the_se(design):
+    full = survey_estimates(design, "y", "d", weight="w", strata="h")
+    filtered = survey_estimates(design[design["d"] == "x"], "y", "d", weight="w", strata="h")
+    assert full.loc[0, "estimate"] == filtered.loc[0, "estimate"]
+    assert not np.isclose(full.loc[0, "se"], filtered.loc[0, "se"])
+
+
+def test_two_by_columns_match_r(design):
+    out = survey_estimates(design, "y", ["d", "s"], weight="w", strata="h")
+    assert list(zip(out["d"], out["s"], strict=True)) == [("x", "k"), ("x", "m"), ("y", "k"),
+                                                          ("y", "m")]
+    # R: svyby(~y, ~a+s, des, svymean, na.rm=TRUE) -> 1, 2, 3, 5 with SE 0, 0, 0, 0.790569415
+    assert_allclose(out["estimate"], [1, 2, 3, 5])
+    assert_allclose(out["se"], [0, 0, 0, 0.790569415042], atol=1e-10)
+    # y.m = rows 4 (w 2, y 4) and 6 (w 2, y 6), both in stratum B: W = 4, R = 5,
+    # z = 2 * ([4, 6] - 5) / 4 = [-0.5, 0.5] (sum 0, so no centring term)
+    assert_allclose(out.loc[3, "se"] ** 2, 5 / 4 * (0.5**2 + 0.5**2))
+
+
+def test_no_weight_no_strata_is_the_simple_mean():
+    data = pd.DataFrame({"y": [1.0, 2.0, 3.0, 4.0]})
+    out = survey_estimates(data, "y")
+    assert_allclose(out.loc[0, "estimate"], 2.5)
+    # V = n/(n-1) * sum((y - R)/n)^2 = s^2/n with s^2 = 5/3
+    assert_allclose(out.loc[0, "se"], np.sqrt(5 / 3 / 4))
+    assert out.loc[0, "df"] == 3
+
+
+def test_proportion_near_zero_logit_ci():
+    data = pd.DataFrame({"y": [1.0] + [0.0] * 39})
+    out = survey_estimates(data, "y", kind="proportion")
+    r, se = 0.025, 0.025  # V = 40/39 * (0.975^2 + 39 * 0.025^2)/40^2 = 0.000625
+    assert_allclose(out.loc[0, "se"], se)
+    half = stats.t.ppf(0.975, 39) * se / (r * (1 - r))
+    assert_allclose(out.loc[0, "ci_low"], special.expit(special.logit(r) - half))
+    assert_allclose(out.loc[0, "ci_high"], special.expit(special.logit(r) + half))
+    # R: svyciprop(~y, svydesign(ids=~1, weights=~1), method="logit") -> 0.0032104888, 0.169523671
+    assert_allclose([out.loc[0, "ci_low"], out.loc[0, "ci_high"]], [0.0032104888, 0.169523671],
+                    rtol=1e-7)
+    assert out.loc[0, "numerator"] == 1
+
+
+def test_proportion_across_strata_matches_r():
+    data = pd.DataFrame({"p": [1, 0, 0, 1, 1, 0, 1, 0, 0, 0], "h": list("AAAABBBBBB"),
+                         "w": [1, 2, 1, 2, 1, 2, 1, 3, 1, 1], "a": list("xyxxyyxyxy")})
+    out = survey_estimates(data, "p", "a", weight="w", strata="h", kind="proportion")
+    # R 4.1-1: svyby(~p, ~a, des, svyciprop, method="logit", vartype=c("se", "ci"))
+    assert_allclose(out["estimate"], [2 / 3, 1 / 9])
+    assert_allclose(out["se"], [0.232184118795, 0.121465421000], rtol=1e-9)
+    assert_allclose(out["ci_low"], [0.067109417859, 0.00248912208757], rtol=1e-6)
+    assert_allclose(out["ci_high"], [0.982333451707, 0.862290984109], rtol=1e-6)
+
+
+def test_proportion_requires_zero_one():
+    with pytest.raises(ValueError, match="0/1"):
+        survey_estimates(pd.DataFrame({"y": [0, 1, 2]}), "y", kind="proportion")
+
+
+def test_single_respondent_stratum_is_an_error_naming_it():
+    data = pd.DataFrame({"y": [1, 2, 3, 4, 5], "h": list("AABBC"), "w": [1, 1, 2, 2, 1]})
+    with pytest.raises(DesignError, match="en enda svarande: C"):
+        survey_estimates(data, "y", weight="w", strata="h")
+
+
+@pytest.mark.parametrize("rule, expected_se", [("certainty", 0.31944), ("adjust", 0.41524)])
+def test_single_respondent_stratum_alternatives(rule, expected_se):
+    data = pd.DataFrame({"y": [1, 2, 3, 4, 5], "h": list("AABBC"), "w": [1, 1, 2, 2, 1]})
+    out = survey_estimates(data, "y", weight="w", strata="h", single_unit=rule)
+    r = 22 / 7
+    z = np.array([1, 1, 2, 2, 1]) * (np.array([1, 2, 3, 4, 5]) - r) / 7
+    v = 2 * ((z[0] - z[1]) ** 2 / 2) + 2 * ((z[2] - z[3]) ** 2 / 2)  # strata A and B
+    if rule == "adjust":
+        v += z[4] ** 2  # the lonely unit, centred at the grand mean (0 for a domain mean)
+    assert_allclose(out.loc[0, "se"], np.sqrt(v))
+    assert_allclose(out.loc[0, "se"], expected_se, atol=5e-6)  # R, survey.lonely.psu
+
+
+@pytest.mark.parametrize("bad", [0.0, -1.0, np.nan])
+def test_bad_weights_are_an_error(bad):
+    data = pd.DataFrame({"y": [1.0, 2.0, 3.0], "w": [1.0, bad, 1.0]})
+    with pytest.raises(DesignError, match="positivt tal"):
+        survey_estimates(data, "y", weight="w")
+
+
+def test_domain_with_only_missing_values_is_kept_with_n_zero(design):
+    data = design.assign(y=np.where(design["d"] == "x", np.nan, design["y"]))
+    out = survey_estimates(data, "y", "d", weight="w", strata="h")
+    assert list(out["n"]) == [0, 4]
+    assert np.isnan(out.loc[0, "estimate"])
+
+
+def test_inputs_are_not_mutated(design):
+    before = design.copy()
+    survey_estimates(design, "y", ["d", "s"], weight="w", strata="h")
+    pd.testing.assert_frame_equal(design, before)
+
+
+def test_change_test_and_bh():
+    out = change_test([0.5, 0.3], [0.03, 0.04], [0.6, 0.31], [0.04, 0.03])
+    assert_allclose(out["delta"], [0.1, 0.01])
+    assert_allclose(out["se_delta"], [0.05, 0.05])
+    assert_allclose(out["p"], 2 * stats.norm.sf([2.0, 0.2]))
+    # BH by hand: p sorted = 0.01, 0.02, 0.04 (m=3): 0.03, 0.03, 0.04
+    assert_allclose(benjamini_hochberg([0.04, 0.01, 0.02, np.nan]), [0.04, 0.03, 0.03, np.nan])
+
+
+def test_minimum_detectable_change():
+    # (1.959964 + 0.841621) * sqrt(0.02^2 + 0.02^2)
+    assert_allclose(minimum_detectable_change(0.02), (Z975 + stats.norm.ppf(0.8)) * 0.02 * np.sqrt(2))
+    # doubling the sample: SE2 = 0.02 / sqrt(2)
+    assert_allclose(minimum_detectable_change(0.02, n_now=100, n_planned=200),
+                    (Z975 + stats.norm.ppf(0.8)) * np.sqrt(0.02**2 + 0.02**2 / 2))

@@ -1,0 +1,220 @@
+"""Reading and validating survey deliveries."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis import problems as P
+from analysis.files import xlsx_bytes
+from analysis.pipeline import build
+from analysis.problems import DataError
+from analysis.survey import load_survey, read_responses
+from tests.conftest import HEADERS, csv_text, processed_files, survey_rows, write_survey
+
+
+def test_reads_canonical_table_with_codes_and_vet_ej(project, register):
+    path = write_survey(project, "enkat_2022.csv", csv_text(survey_rows()), "cp1252")
+    table = read_responses(path, register=register)
+    assert list(table["respondent_id"]) == ["1", "2", "3", "4", "5", "6"]
+    assert list(table["area"]) == ["01", "01", "01", "02", "02", "02"]
+    assert list(table["stratum"]) == list(table["area"])
+    assert table["weight"].tolist() == [12.5, 10.0, 7.25, 20.0, 15.0, 8.0]
+    assert table["nedskrapning"].tolist() == [5, 4, 3, 1, pd.NA, 5]
+    assert table["nedskrapning_vet_ej"].tolist() == [False, False, False, False, True, False]
+    assert table["fortkorning"].tolist() == [1, pd.NA, 4, pd.NA, 5, 3]
+    assert table["fortkorning_vet_ej"].tolist() == [False, True, False, False, False, False]
+    assert table["otrygg_kvall"].tolist() == [3, 1, 6, 5, 2, pd.NA]
+    assert table["source_row"].tolist() == [2, 3, 4, 5, 6, 7]
+    assert (table["year"] == 2022).all()
+
+
+def test_same_answers_in_three_formats_give_the_same_table(project, register):
+    rows = survey_rows()
+    cp = write_survey(project, "a_2022.csv", csv_text(rows, ";"), "cp1252")
+    dot_rows = [[c.replace(",", ".") if i == 3 else c for i, c in enumerate(r)] for r in rows]
+    bom = write_survey(project, "b_2022.csv", csv_text(dot_rows, ","), "utf-8-sig")
+    frame = pd.DataFrame(dot_rows, columns=HEADERS)
+    frame["Vikt"] = frame["Vikt"].astype(float)
+    xlsx = project / "data" / "raw" / "trygghetsmatning" / "c_2022.xlsx"
+    xlsx.write_bytes(xlsx_bytes(frame))
+    assert cp.read_bytes() != bom.read_bytes()
+    tables = [read_responses(p, register=register).drop(columns="source_file")
+              for p in (cp, bom, xlsx)]
+    pd.testing.assert_frame_equal(tables[0], tables[1])
+    pd.testing.assert_frame_equal(tables[0], tables[2])
+
+
+def test_labels_and_headers_in_odd_case_and_spacing(project, register):
+    rows = survey_rows()
+    rows[0][4] = "  MYCKET   stort problem "
+    headers = [" löpnummer", "ÅR ", "område", "VIKT", "nedskräpning", "bilar som  kör för fort",
+               HEADERS[6].upper()]
+    path = write_survey(project, "x_2022.csv", csv_text(rows, headers=headers), "cp1252")
+    table = read_responses(path, register=register)
+    assert table.loc[0, "nedskrapning"] == 5
+    assert table["otrygg_kvall"].notna().sum() == 5
+
+
+def test_cp1252_swedish_letters_are_decoded(project, register):
+    path = write_survey(project, "x_2022.csv", csv_text(survey_rows()), "cp1252")
+    assert "Ö".encode("cp1252") in path.read_bytes()
+    table = read_responses(path, register=register)
+    assert set(table["area"]) == {"01", "02"}  # "Öster" recognised
+
+
+def test_year_from_file_name_when_there_is_no_year_column(project, register):
+    rows = [r[:1] + r[2:] for r in survey_rows()]
+    headers = HEADERS[:1] + HEADERS[2:]
+    path = write_survey(project, "leverans_2022_slutlig.csv", csv_text(rows, headers=headers))
+    assert (read_responses(path, register=register)["year"] == 2022).all()
+
+
+def test_vendor_headings_through_mapping_file(project, register):
+    headers = ["Lnr", "År", "Område", "Vikt", "Fråga 7a", "Fråga 7b", "Fråga 12"]
+    path = write_survey(project, "v_2022.csv", csv_text(survey_rows(), headers=headers))
+    mapping = project / "data" / "raw" / "trygghetsmatning" / "kolumnmappning.csv"
+    mapping.write_text("rubrik;kolumn\nLnr;respondent_id\nFråga 7a;nedskrapning\n"
+                       "Fråga 7b;fortkorning\nFråga 12;otrygg_kvall\n", encoding="utf-8")
+    table = read_responses(path, register=register, mapping=mapping)
+    assert table["nedskrapning"].tolist() == [5, 4, 3, 1, pd.NA, 5]
+
+
+def _problem_text(project, text, encoding="utf-8", name="enkat_2022.csv"):
+    """Build a project with one bad file; return the error text after asserting nothing was written."""
+    write_survey(project, name, text, encoding)
+    with pytest.raises(DataError) as info:
+        build(project, demo=False, progress=lambda s: None)
+    assert processed_files(project) == {}
+    return str(info.value)
+
+
+def test_unknown_answer_label_names_file_row_column_and_value(project):
+    rows = survey_rows()
+    rows[2][4] = "Jättestort problem"
+    msg = _problem_text(project, csv_text(rows))
+    assert 'enkat_2022.csv, rad 4, kolumn "Nedskräpning"' in msg
+    assert "Jättestort problem" in load_survey_text(project)
+    assert "okänt svarsalternativ" in msg and "Förväntat ett av: Inget problem alls" in msg
+
+
+def load_survey_text(project):
+    from analysis.areas import read_area_register
+
+    reg = read_area_register(project / "data/raw/omraden/omradesindelning.csv")
+    delivery = load_survey([project / "data/raw/trygghetsmatning/enkat_2022.csv"], register=reg)
+    return " ".join(p.value or "" for p in delivery.problems)
+
+
+def test_missing_required_column(project):
+    rows = [[r[0], r[1], r[3], *r[4:]] for r in survey_rows()]
+    headers = [HEADERS[0], HEADERS[1], *HEADERS[3:]]
+    msg = _problem_text(project, csv_text(rows, headers=headers))
+    assert "enkat_2022.csv, rad 1" in msg and 'kolumnen "Område" saknas' in msg
+
+
+def test_duplicated_respondent_id(project):
+    rows = survey_rows()
+    rows[4][0] = "2"
+    msg = _problem_text(project, csv_text(rows))
+    assert 'enkat_2022.csv, rad 3, kolumn "Löpnummer"' in msg
+    assert 'enkat_2022.csv, rad 6, kolumn "Löpnummer"' in msg
+    assert "förekommer flera gånger" in msg
+
+
+@pytest.mark.parametrize("weight", ["0", "-3", "tolv", ""])
+def test_bad_weight(project, weight):
+    rows = survey_rows()
+    rows[3][3] = weight
+    msg = _problem_text(project, csv_text(rows))
+    assert 'enkat_2022.csv, rad 5, kolumn "Vikt"' in msg
+    assert "vikten måste vara ett positivt tal" in msg
+
+
+def test_empty_file(project):
+    msg = _problem_text(project, "")
+    assert "enkat_2022.csv: filen är tom" in msg
+
+
+def test_file_with_only_headers(project):
+    msg = _problem_text(project, csv_text([]))
+    assert "enkat_2022.csv: filen har rubriker men inga rader" in msg
+
+
+@pytest.mark.parametrize("content, expected", [
+    ("Det här är ett brev\nmed lite text\n", "inte en tabell"),
+    ("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "binära data"),
+])
+def test_file_that_is_not_a_table(project, content, expected):
+    msg = _problem_text(project, content, encoding="latin-1")
+    assert "enkat_2022.csv" in msg and expected in msg
+
+
+def test_excel_file_that_is_not_excel(project):
+    msg = _problem_text(project, "Löpnummer;År\n1;2022\n", name="enkat_2022.xlsx")
+    assert "enkat_2022.xlsx: filen är inte en Excel-fil" in msg
+
+
+def test_unknown_area_lists_valid_ones(project):
+    rows = survey_rows()
+    rows[1][2] = "Väster"
+    msg = _problem_text(project, csv_text(rows))
+    assert 'rad 3, kolumn "Område"' in msg and "Giltiga områden 2022: 01 Centrum, 02 Öster" in msg
+
+
+def test_row_accounting_for_mixed_good_and_bad_rows(project, register):
+    rows = survey_rows()
+    rows[0][3] = "0"  # bad weight
+    rows[2][4] = "Jättestort problem"  # unknown label
+    rows[2][3] = "-1"  # and a bad weight on the same row: one rejected row, two reasons
+    rows[5][0] = "5"  # duplicate of row 6 (respondent 5): both rejected
+    path = write_survey(project, "enkat_2022.csv", csv_text(rows))
+    from analysis.areas import read_area_register
+
+    delivery = load_survey([path], register=read_area_register(register))
+    acc = delivery.accounting["enkat_2022.csv"]
+    assert acc == {"lasta": 6, "godkanda": 2, "avvisade": 4,
+                   "orsaker": {P.BAD_WEIGHT: 2, P.DUPLICATE_ID: 2, P.UNKNOWN_LABEL: 1}}
+    assert len(delivery.responses) + len(delivery.rejected) == 6
+    assert sorted(delivery.rejected["rad"]) == [2, 4, 6, 7]
+    assert delivery.rejected.loc[delivery.rejected["rad"] == 4, "orsak"].item() == \
+        "ogiltig_vikt;okant_svar"
+
+
+def test_quarantine_build_writes_rejected_rows_and_goes_on(project):
+    rows = survey_rows()
+    rows[2][4] = "Jättestort problem"
+    rows.append(["7", "2022", "Öster", "9", "Ganska litet problem", "Inget problem alls",
+                 "Mycket trygg"])
+    write_survey(project, "enkat_2022.csv", csv_text(rows) + "\r\n")
+    manifest = build(project, demo=False, quarantine=True, progress=lambda s: None)
+    out = project / "data" / "processed"
+    rejected = pd.read_parquet(out / "avvisade_rader.parquet")
+    responses = pd.read_parquet(out / "responses.parquet")
+    assert rejected["rad"].tolist() == [4] and len(responses) == 6
+    acc = manifest["radredovisning"]["trygghetsmatning/enkat_2022.csv"]
+    assert (acc["lasta"], acc["godkanda"], acc["avvisade"]) == (7, 6, 1)
+
+
+def test_raw_file_is_never_written(project):
+    path = write_survey(project, "enkat_2022.csv", csv_text(survey_rows()))
+    before = path.read_bytes(), path.stat().st_mtime_ns
+    build(project, demo=False, progress=lambda s: None)
+    assert (path.read_bytes(), path.stat().st_mtime_ns) == before
+
+
+def test_several_problems_are_all_reported(project):
+    rows = survey_rows()
+    rows[0][4] = "fel 1"
+    rows[5][5] = "fel 2"
+    msg = _problem_text(project, csv_text(rows))
+    assert "rad 2" in msg and "rad 7" in msg and "2 problem" in msg
+
+
+def test_read_responses_quarantine_returns_good_rows(project, register):
+    rows = survey_rows()
+    rows[0][4] = "fel"
+    path = write_survey(project, "enkat_2022.csv", csv_text(rows))
+    with pytest.raises(DataError):
+        read_responses(path, register=register)
+    assert len(read_responses(path, register=register, quarantine=True)) == 5
