@@ -56,6 +56,28 @@ def _as_list(columns: str | Sequence[str] | None) -> list[str]:
     return list(columns)
 
 
+def _group_codes(data: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
+    """Dense integer codes of the combinations of ``columns`` present, in sorted order,
+    and the combinations themselves (one row per code). Missing values form a group."""
+    combined = np.zeros(len(data), dtype=np.int64)
+    uniques = []
+    for col in columns:
+        codes, values = pd.factorize(data[col], sort=True, use_na_sentinel=False)
+        combined = combined * len(values) + codes
+        uniques.append(values)
+    dense, present = pd.factorize(combined, sort=True)
+    present = np.asarray(present, dtype=np.int64)
+    keys = {}
+    for col, values in zip(reversed(columns), reversed(uniques), strict=True):
+        keys[col] = values.take(present % len(values))
+        present = present // len(values)
+    frame = pd.DataFrame({col: keys[col] for col in columns})
+    for col in columns:
+        if isinstance(data[col].dtype, pd.CategoricalDtype) or data[col].dtype != frame[col].dtype:
+            frame[col] = frame[col].astype(data[col].dtype)
+    return dense.astype(np.int64), frame
+
+
 class DomainDesign:
     """The design and the domain partition, computed once and reused for many variables.
 
@@ -91,17 +113,16 @@ class DomainDesign:
         # strata
         strata_cols = _as_list(strata)
         if strata_cols:
-            grouped = data.groupby(strata_cols, sort=True, dropna=False, observed=True)
-            self.h = grouped.ngroup().to_numpy(dtype=np.int64)
-            self.strata_keys = grouped.size().index
+            self.h, self.strata_keys = _group_codes(data, strata_cols)
         else:
             self.h = np.zeros(self.n_rows, dtype=np.int64)
-            self.strata_keys = pd.Index(["alla"])
+            self.strata_keys = pd.DataFrame({"stratum": ["alla"]})
         self.n_strata = int(self.h.max()) + 1
         self.n_h = np.bincount(self.h, minlength=self.n_strata).astype("float64")
         lonely = self.n_h == 1
         if lonely.any() and single_unit == "error":
-            names = ", ".join(str(k) for k in np.asarray(self.strata_keys)[lonely][:10])
+            names = ", ".join(" / ".join(str(v) for v in row) for row in
+                              self.strata_keys[lonely][:10].itertuples(index=False))
             raise DesignError(
                 f"Stratum med en enda svarande: {names}. Variansen kan inte skattas där. "
                 "Slå ihop stratumet med ett närliggande, eller välj single_unit='certainty' "
@@ -112,9 +133,7 @@ class DomainDesign:
         self.adjust = single_unit == "adjust"
         # domains
         if self.by:
-            grouped = data.groupby(self.by, sort=True, dropna=False, observed=True)
-            self.dom = grouped.ngroup().to_numpy(dtype=np.int64)
-            keys = grouped.size().index.to_frame(index=False)
+            self.dom, keys = _group_codes(data, self.by)
         else:
             self.dom = np.zeros(self.n_rows, dtype=np.int64)
             keys = pd.DataFrame(index=range(1))
@@ -142,16 +161,35 @@ class DomainDesign:
         if kind == "proportion":
             if not np.isin(y[m], (0.0, 1.0)).all():
                 raise ValueError("kind='proportion' needs a 0/1 variable")
-        dom, w, ym, cell = self.dom[m], self.w[m], y[m], self.cell[m]
-        nd = self.n_dom
-        W = np.bincount(dom, w, nd)
-        n = np.bincount(dom, minlength=nd).astype("float64")
+        # One pass per sum over the (domain, stratum) cells; rows without a value get
+        # weight 0. With the cell sums, z never has to be formed row by row:
+        #   sum_c z   = (sum_c w y - R sum_c w) / W
+        #   sum_c z^2 = (sum_c w^2 y^2 - 2 R sum_c w^2 y + R^2 sum_c w^2) / W^2
+        # y is shifted by its overall mean first, which keeps the expansion exact
+        # to rounding (every formula above is shift-invariant).
+        shift = float(np.mean(y[m])) if m.any() else 0.0
+        yc = np.where(m, y - shift, 0.0)
+        w = np.where(m, self.w, 0.0)
+        cell, cd, nc, nd = self.cell, self.cell_dom, self.n_cells, self.n_dom
+        wy = w * yc
+        w2 = w * w
+        w2y = w2 * yc
+        c_w = np.bincount(cell, w, nc)
+        c_n = np.bincount(cell, m, nc)
+        c_wy = np.bincount(cell, wy, nc)
+        c_wyy = np.bincount(cell, wy * yc, nc)
+        c_w2 = np.bincount(cell, w2, nc)
+        c_w2y = np.bincount(cell, w2y, nc)
+        c_w2yy = np.bincount(cell, w2y * yc, nc)
+        W = np.bincount(cd, c_w, nd)
+        n = np.bincount(cd, c_n, nd)
         with np.errstate(divide="ignore", invalid="ignore"):
-            R = np.bincount(dom, w * ym, nd) / W
-            z = w * (ym - R[dom]) / W[dom]
-            s1 = np.bincount(cell, z, self.n_cells)
-            s2 = np.bincount(cell, z * z, self.n_cells)
-            cnt = np.bincount(cell, minlength=self.n_cells)
+            Rs = np.bincount(cd, c_wy, nd) / W  # shifted estimate
+            R = Rs + shift
+            r_c, w_c = Rs[cd], W[cd]
+            s1 = (c_wy - r_c * c_w) / w_c
+            s2 = np.maximum((c_w2yy - 2.0 * r_c * c_w2y + r_c * r_c * c_w2) / (w_c * w_c), 0.0)
+            cnt = c_n
             n_h = self.n_h[self.cell_h]
             contrib = self.f_h[self.cell_h] * (s2 - s1 * s1 / n_h)
             if self.adjust:
@@ -161,8 +199,9 @@ class DomainDesign:
             se = np.sqrt(V)
             strata_in_dom = np.bincount(self.cell_dom[cnt > 0], minlength=nd)
             df = n - strata_in_dom
-            # design effect against simple random sampling of the same n
-            ss = np.bincount(dom, w * (ym - R[dom]) ** 2, nd) / W
+            # design effect against simple random sampling of the same n:
+            # sum_d w (y - R)^2 = sum_d w y^2 - W R^2 (shifted y)
+            ss = np.maximum(np.bincount(cd, c_wyy, nd) - W * Rs * Rs, 0.0) / W
             s_sq = ss * n / (n - 1.0)
             deff = V / (s_sq / n)
             n_eff = n / deff
@@ -179,7 +218,7 @@ class DomainDesign:
                 # R = 0 or 1: the logit interval degenerates to the point itself
                 edge = (R == 0.0) | (R == 1.0)
                 lo, hi = np.where(edge, R, lo), np.where(edge, R, hi)
-                numerator = np.bincount(dom, ym, nd)
+                numerator = np.bincount(cd, np.bincount(cell, np.where(m, y, 0.0), nc), nd)
         out = self.keys.copy()
         out["estimate"] = R
         out["se"] = se

@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import __version__
-from analysis.files import sha256_file, write_bytes, write_parquet
+from analysis.files import sha256_file, write_bytes
 from analysis.paths import ProjectPaths, project_paths, raw_source
 from analysis.settings import Settings
 
@@ -56,11 +56,13 @@ class StageResult:
 def _stages() -> list[tuple[str, Callable[[BuildContext], StageResult]]]:
     # Imported here so that importing the pipeline does not import every domain.
     from analysis.indices import indices_stage
+    from analysis.official import official_stage
     from analysis.survey import survey_stage
 
     return [
         ("trygghetsmätning", survey_stage),
         ("index och förändringar", indices_stage),
+        ("polisens index", official_stage),
     ]
 
 
@@ -98,7 +100,8 @@ def build(root=None, *, demo: bool | None = None, quarantine: bool = False,
     paths = project_paths(root)
     settings = settings or Settings()
     source = raw_source(paths, demo)
-    progress(f"Läser rådata från {source.relative_to(paths.root) if source.is_relative_to(paths.root) else source}"
+    shown = source.relative_to(paths.root) if source.is_relative_to(paths.root) else source
+    progress(f"Läser rådata från {shown}"
              + (" (syntetiska demodata)" if source == paths.demo_raw else ""))
     ctx = BuildContext(paths, source, settings, quarantine, progress)
     outputs: dict[str, pd.DataFrame | bytes] = {}

@@ -41,7 +41,10 @@ class Problem:
             where += f", rad {self.row}"
         if self.column is not None:
             where += f', kolumn "{self.column}"'
-        text = f"{where}: {self.message}"
+        text = f"{where}: "
+        if self.value not in (None, ""):
+            text += f'"{self.value}" – '
+        text += self.message
         if self.hint:
             text += f" {self.hint}"
         return text

@@ -17,9 +17,9 @@ DEMO_NOTICE = ("SYNTETISKA DEMODATA – påhittade svar och observationer som li
 
 
 def _parts():
-    from analysis.demo import areas, survey
+    from analysis.demo import areas, official, survey
 
-    return [areas, survey]
+    return [areas, survey, official]
 
 
 def write_demo(root=None, progress=print) -> list[Path]:

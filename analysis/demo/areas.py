@@ -31,9 +31,10 @@ def areas_valid(year: int) -> list[tuple[str, str]]:
 
 
 def write(raw_dir: Path) -> list[Path]:
-    lines = ["omrade;namn;giltig_fran;giltig_till"]
+    note = "Demodata: Eslövs områdesstruktur, påhittade koder"
+    lines = ["omrade;namn;giltig_fran;giltig_till;anmarkning"]
     for code, name, start, end in AREAS:
-        lines.append(f"{code};{name};{start};{'' if end is None else end}")
+        lines.append(f"{code};{name};{start};{'' if end is None else end};{note}")
     text = "\r\n".join(lines) + "\r\n"
     out = raw_dir / AREAS_DIR / AREA_REGISTER_FILE
     write_bytes(out, text.encode("utf-8-sig"))
@@ -43,5 +44,5 @@ def write(raw_dir: Path) -> list[Path]:
         "`omradesindelning.csv`: trygghetsmätningens redovisningsområden med de år "
         "varje definition gäller. Koderna är text (inledande nollor behålls). "
         "Ett område vars gränser ritats om får en ny rad med nytt `giltig_fran`; "
-        "förändringar över en sådan gräns jämförs inte.\n").encode("utf-8"))
+        "förändringar över en sådan gräns jämförs inte.\n").encode())
     return [out, readme]

@@ -271,6 +271,6 @@ def write(raw_dir: Path) -> list[Path]:
         "några svar i udda versaler och blanksteg.\n"
         "- 2022–2023: CSV i UTF-8 med BOM och komma som avgränsare, områdeskoder och andra "
         "rubrikvarianter (Delområde, Mörka områden, Buskörning, Fortkörning).\n"
-        "- 2024: Excel (.xlsx).\n").encode("utf-8"))
+        "- 2024: Excel (.xlsx).\n").encode())
     written.append(readme)
     return written

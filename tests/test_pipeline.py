@@ -1,0 +1,106 @@
+"""The build: outputs, reproducibility, manifest, failures that leave earlier outputs intact."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+
+import pandas as pd
+import pytest
+
+from analysis.cli import main
+from analysis.paths import DEFAULT_ROOT
+from analysis.pipeline import build
+from analysis.problems import DataError
+from tests.conftest import processed_files
+
+SURVEY_OUTPUTS = {"responses.parquet", "estimates.parquet", "changes.parquet",
+                  "avvisade_rader.parquet", "manifest.json"}
+
+
+@pytest.fixture(scope="module")
+def demo_build(tmp_path_factory):
+    root = tmp_path_factory.mktemp("demo_build")
+    shutil.copytree(DEFAULT_ROOT / "data" / "raw" / "demo", root / "data" / "raw" / "demo")
+    messages = []
+    manifest = build(root, progress=messages.append)
+    return root, manifest, messages, processed_files(root)
+
+
+def test_build_writes_survey_tables_and_manifest(demo_build):
+    root, manifest, messages, files = demo_build
+    assert SURVEY_OUTPUTS <= set(files)
+    assert manifest["kalla"] == "demo"
+    assert any("syntetiska demodata" in m for m in messages)
+    assert any(m.startswith("[1/") for m in messages)  # progress is shown
+    est = pd.read_parquet(root / "data/processed/estimates.parquet")
+    assert {"year", "area", "indicator", "item", "estimate", "se", "ci_low", "ci_high", "n",
+            "suppressed", "uncertain"} <= set(est.columns)
+    assert sorted(est["year"].unique()) == list(range(2019, 2025))
+    # two areas in 2019, five in 2020-2022, six from 2023 (+ the kommun total)
+    areas = est.groupby("year")["area"].nunique()
+    assert areas.tolist() == [3, 6, 6, 6, 7, 7]
+
+
+def test_manifest_hashes_every_input(demo_build):
+    root, manifest, _, files = demo_build
+    for rel, digest in manifest["indata"].items():
+        data = (root / "data" / "raw" / "demo" / rel).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == digest
+    assert "trygghetsmatning/trygghetsmatning_2024_syntetisk.xlsx" in manifest["indata"]
+    for name, digest in manifest["utdata"].items():
+        assert hashlib.sha256(files[name]).hexdigest() == digest
+    assert manifest["version"]["pandas"] == pd.__version__
+    assert manifest["parametrar"]["min_n"] == 30
+    on_disk = json.loads(files["manifest.json"])
+    assert on_disk == manifest
+    for name, acc in manifest["radredovisning"].items():
+        if "lasta" in acc:
+            assert acc["lasta"] == acc["godkanda"] + acc["avvisade"], name
+
+
+def test_rebuild_gives_identical_bytes(demo_build, tmp_path):
+    _, _, _, files = demo_build
+    shutil.copytree(DEFAULT_ROOT / "data" / "raw" / "demo", tmp_path / "data" / "raw" / "demo")
+    build(tmp_path, progress=lambda s: None)
+    assert processed_files(tmp_path) == files
+
+
+def test_failed_build_leaves_previous_outputs_untouched(tmp_path):
+    shutil.copytree(DEFAULT_ROOT / "data" / "raw" / "demo", tmp_path / "data" / "raw")
+    build(tmp_path, demo=False, progress=lambda s: None)
+    before = processed_files(tmp_path)
+    bad = tmp_path / "data" / "raw" / "trygghetsmatning" / "trygghetsmatning_2021_syntetisk.csv"
+    text = bad.read_bytes().decode("cp1252").replace("Ganska stort problem",
+                                                     "Ganska STORT problemm", 1)
+    bad.write_bytes(text.encode("cp1252"))
+    with pytest.raises(DataError, match="trygghetsmatning_2021_syntetisk.csv, rad"):
+        build(tmp_path, demo=False, progress=lambda s: None)
+    assert processed_files(tmp_path) == before
+
+
+def test_cli_build_and_validate_exit_codes(tmp_path, capsys):
+    shutil.copytree(DEFAULT_ROOT / "data" / "raw" / "demo", tmp_path / "data" / "raw")
+    good = tmp_path / "data/raw/trygghetsmatning/trygghetsmatning_2022_syntetisk.csv"
+    assert main(["--rot", str(tmp_path), "validate", str(good)]) == 0
+    assert "Inga fel hittades" in capsys.readouterr().out
+    bad = tmp_path / "data/raw/trygghetsmatning/trygghetsmatning_2023_syntetisk.csv"
+    text = bad.read_bytes().decode("utf-8-sig").replace("Mycket trygg", "Jättetrygg", 1)
+    bad.write_bytes(text.encode("utf-8-sig"))
+    assert main(["--rot", str(tmp_path), "validate", str(bad)]) == 1
+    out = capsys.readouterr().out
+    assert "trygghetsmatning_2023_syntetisk.csv, rad" in out and "Jättetrygg" in out
+    # the build refuses, prints the same kind of message, writes nothing
+    assert main(["--rot", str(tmp_path), "build", "--egna"]) == 1
+    assert "inget har skrivits" in capsys.readouterr().err
+    assert processed_files(tmp_path) == {}
+
+
+def test_cli_unreadable_file_is_a_message_not_a_traceback(tmp_path, capsys):
+    shutil.copytree(DEFAULT_ROOT / "data" / "raw" / "demo", tmp_path / "data" / "raw")
+    junk = tmp_path / "junk.csv"
+    junk.write_bytes(b"\x00\x01\x02binary")
+    assert main(["--rot", str(tmp_path), "validate", str(junk)]) == 1
+    out = capsys.readouterr().out
+    assert "junk.csv: filen är inte en tabell" in out and "Traceback" not in out
