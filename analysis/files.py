@@ -140,6 +140,11 @@ def read_table(path: str | os.PathLike) -> RawTable:
     numbered = [(i + 1, row) for i, row in enumerate(grid) if any(c.strip() for c in row)]
     if not numbered:
         raise file_error(path, "filen är tom.", "Leverera filen på nytt.")
+    # The header is the first row with at least two filled cells: title rows above it
+    # (common in Excel exports) are skipped.
+    start = next((k for k, (_, row) in enumerate(numbered) if sum(bool(c.strip()) for c in row) >= 2),
+                 0)
+    numbered = numbered[start:]
     header_row, header = numbered[0]
     header = [h.replace("\ufeff", "").strip() for h in header]
     while header and header[-1] == "":

@@ -78,3 +78,10 @@ def raw_source(paths: ProjectPaths, demo: bool | None = None) -> Path:
 
 # The police's published 0–6 index tables (issue 4), a sub-folder of a raw source.
 OFFICIAL_DIR = "polisens_index"
+
+# Geometries (issue 3), a sub-folder of a raw source: area polygons, named places and
+# the kommun outline. Areas and places may be .gpkg, .geojson or .shp.
+GEO_DIR = "geodata"
+AREAS_GEO_STEM = "omraden"
+PLACES_GEO_STEM = "platser"
+KOMMUN_GEO_FILE = "kommun.geojson"

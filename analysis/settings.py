@@ -27,6 +27,8 @@ class Settings:
     power: float = 0.8
     # The police's 0–6 index has no CI: a change is judged against this minimum difference.
     official_min_difference: float = 0.2
+    # The kommun whose outline (geodata/kommun.geojson) points are checked against.
+    kommunkod: str = "1285"
 
     def as_dict(self) -> dict:
         return asdict(self)

@@ -218,3 +218,22 @@ def test_read_responses_quarantine_returns_good_rows(project, register):
     with pytest.raises(DataError):
         read_responses(path, register=register)
     assert len(read_responses(path, register=register, quarantine=True)) == 5
+
+
+def test_title_rows_above_the_header_are_skipped_and_rows_keep_excel_numbers(project, register):
+    frame = pd.DataFrame([r for r in survey_rows()], columns=HEADERS)
+    data = xlsx_bytes(frame)
+    import io
+
+    import openpyxl
+
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    ws = wb.active
+    ws.insert_rows(1, 2)
+    ws["A1"] = "Trygghetsmätning 2022 – export"
+    buf = io.BytesIO()
+    wb.save(buf)
+    path = project / "data" / "raw" / "trygghetsmatning" / "export_2022.xlsx"
+    path.write_bytes(buf.getvalue())
+    table = read_responses(path, register=register)
+    assert len(table) == 6 and table["source_row"].tolist() == [4, 5, 6, 7, 8, 9]
