@@ -26,6 +26,7 @@ from analysis.problems import UNREADABLE, DataError, Problem
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 TEXT_SUFFIXES = {".csv", ".txt", ".tsv"}
 SEPARATORS = [";", "\t", ","]
+UNSUPPORTED_SUFFIXES = {".xls", ".ods", ".pdf", ".docx", ".doc", ".sav", ".zip"}
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,9 @@ def read_table(path: str | os.PathLike) -> RawTable:
     if not data.strip(b" \r\n\t\xef\xbb\xbf"):
         raise file_error(path, "filen är tom.", "Leverera filen på nytt.")
     suffix = path.suffix.lower()
+    if suffix in UNSUPPORTED_SUFFIXES:
+        raise file_error(path, f"filformatet {suffix} kan inte läsas.",
+                         "Spara filen som Excel (.xlsx) eller CSV och lägg den bredvid originalet.")
     if suffix in EXCEL_SUFFIXES:
         grid, encoding, sep = _read_excel_grid(path), "xlsx", None
     else:

@@ -43,7 +43,6 @@ from analysis.problems import DataError, Problem
 
 BASE_COLUMNS = ["respondent_id", "year", "area", "stratum", "weight", "sex", "age_group"]
 SOURCE_COLUMNS = ["source_file", "source_row"]
-SURVEY_SUFFIXES = {".csv", ".txt", ".tsv", ".xlsx", ".xlsm"}
 REJECTED_FILE = "avvisade_rader.parquet"
 RESPONSES_FILE = "responses.parquet"
 
@@ -75,9 +74,11 @@ def survey_files(folder: str | os.PathLike) -> list[Path]:
     folder = Path(folder)
     if not folder.is_dir():
         return []
+    # Every file is read (an unsupported format is an error, never silently skipped),
+    # except the mapping file, READMEs and hidden or Office lock files.
     return sorted(p for p in folder.iterdir()
-                  if p.is_file() and p.suffix.lower() in SURVEY_SUFFIXES
-                  and p.name != COLUMN_MAPPING_FILE and not p.name.startswith((".", "~$")))
+                  if p.is_file() and p.name not in (COLUMN_MAPPING_FILE, "README.md")
+                  and not p.name.startswith((".", "~$")))
 
 
 def read_column_mapping(path: str | os.PathLike, codebook: Codebook) -> dict[str, str]:

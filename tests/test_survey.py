@@ -237,3 +237,8 @@ def test_title_rows_above_the_header_are_skipped_and_rows_keep_excel_numbers(pro
     path.write_bytes(buf.getvalue())
     table = read_responses(path, register=register)
     assert len(table) == 6 and table["source_row"].tolist() == [4, 5, 6, 7, 8, 9]
+
+
+def test_old_excel_format_is_reported_not_skipped(project):
+    msg = _problem_text(project, "x", name="enkat_2022.xls")
+    assert "enkat_2022.xls: filformatet .xls kan inte läsas" in msg
