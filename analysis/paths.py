@@ -85,3 +85,6 @@ GEO_DIR = "geodata"
 AREAS_GEO_STEM = "omraden"
 PLACES_GEO_STEM = "platser"
 KOMMUN_GEO_FILE = "kommun.geojson"
+
+# Safety walks (issue 3), a sub-folder of a raw source: vandringar.csv + one protocol per walk.
+WALKS_DIR = "trygghetsvandringar"

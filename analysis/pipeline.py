@@ -51,18 +51,25 @@ class StageResult:
     inputs: list[Path] = field(default_factory=list)
     accounting: dict[str, dict] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    reports: dict[str, bytes] = field(default_factory=dict)  # relative to ``reports/``
 
 
 def _stages() -> list[tuple[str, Callable[[BuildContext], StageResult]]]:
     # Imported here so that importing the pipeline does not import every domain.
+    from analysis.exports import exports_stage
     from analysis.indices import indices_stage
     from analysis.official import official_stage
+    from analysis.places import places_stage
     from analysis.survey import survey_stage
+    from analysis.walks import walks_stage
 
     return [
         ("trygghetsmätning", survey_stage),
         ("index och förändringar", indices_stage),
         ("polisens index", official_stage),
+        ("områdespolygoner och platser", places_stage),
+        ("trygghetsvandringar", walks_stage),
+        ("CSV för Örat mot marken", exports_stage),
     ]
 
 
@@ -108,6 +115,7 @@ def build(root=None, *, demo: bool | None = None, quarantine: bool = False,
     inputs: list[Path] = []
     accounting: dict[str, dict] = {}
     notes: list[str] = []
+    reports: dict[str, bytes] = {}
     for i, (name, stage) in enumerate(_stages(), start=1):
         progress(f"[{i}/{len(_stages())}] {name} ...")
         result = stage(ctx)
@@ -117,6 +125,10 @@ def build(root=None, *, demo: bool | None = None, quarantine: bool = False,
             outputs[key] = table
             if isinstance(table, pd.DataFrame):
                 ctx.tables[key] = table
+        for key, blob in result.reports.items():
+            if key in reports:
+                raise RuntimeError(f"two stages write reports/{key}")
+            reports[key] = blob
         inputs.extend(result.inputs)
         accounting.update(result.accounting)
         notes.extend(result.notes)
@@ -130,11 +142,14 @@ def build(root=None, *, demo: bool | None = None, quarantine: bool = False,
         "indata": {str(p.relative_to(source)) if p.is_relative_to(source) else p.name:
                    sha256_file(p) for p in sorted(set(inputs))},
         "utdata": {key: _sha256_bytes(blob) for key, blob in blobs.items()},
+        "rapporter": {key: _sha256_bytes(blob) for key, blob in sorted(reports.items())},
         "radredovisning": accounting,
         "anteckningar": notes,
     }
     for key, blob in blobs.items():
         write_bytes(paths.processed / key, blob)
+    for key, blob in sorted(reports.items()):
+        write_bytes(paths.reports / key, blob)
     write_bytes(paths.processed / MANIFEST,
                 (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8"))
     progress(f"Klart: {len(blobs)} tabeller i {paths.processed}")

@@ -29,6 +29,15 @@ class Settings:
     official_min_difference: float = 0.2
     # The kommun whose outline (geodata/kommun.geojson) points are checked against.
     kommunkod: str = "1285"
+    # Safety walks: the kommun's target time for a fix (six months), the distance within
+    # which a later observation counts as the same spot (and whether it must be of the same
+    # category), the fewest areas for a meaningful rank correlation with the survey, and the
+    # follow-up date (None = the last date in the walk data; never today's date).
+    walk_target_days: int = 183
+    walk_repeat_distance_m: float = 25.0
+    walk_repeat_same_category: bool = True
+    walk_min_areas_correlation: int = 5
+    walk_as_of: str | None = None
 
     def as_dict(self) -> dict:
         return asdict(self)
