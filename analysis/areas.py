@@ -37,7 +37,7 @@ def read_area_register(path: str | os.PathLike) -> pd.DataFrame:
     frame = table.frame.rename(columns=rename)
     missing = [c for c in ["area", "area_name", "valid_from"] if c not in frame.columns]
     if missing:
-        raise DataError([Problem(table.file, 1, None, None, "saknad_kolumn",
+        raise DataError([Problem(table.file, table.header_row, None, None, "saknad_kolumn",
                                  "områdesregistret saknar kolumnerna "
                                  + ", ".join({"area": "omrade", "area_name": "namn",
                                               "valid_from": "giltig_fran"}[m] for m in missing)

@@ -44,6 +44,7 @@ class RawTable:
     headers: list[str]
     encoding: str
     separator: str | None
+    header_row: int = 1
 
 
 def file_error(path: Path, message: str, hint: str = "") -> DataError:
@@ -171,7 +172,34 @@ def read_table(path: str | os.PathLike) -> RawTable:
         raise file_error(path, "filen har rubriker men inga rader med data.", "")
     frame = pd.DataFrame(rows, columns=range(width), dtype="string")
     frame.columns = header
-    return RawTable(path.name, frame, pd.Series(numbers, dtype="int64"), header, encoding, sep)
+    return RawTable(path.name, frame, pd.Series(numbers, dtype="int64"), header, encoding, sep,
+                    header_row)
+
+
+def map_headers(table: RawTable, resolve: Callable[[str], str | None], unknown_hint: str
+                ) -> tuple[dict[str, str], list[Problem]]:
+    """Canonical column -> header in the file, using ``resolve(header)`` (None = unknown).
+
+    Unknown headers become notices (the column is not read; free-text columns stay out);
+    two headers meaning the same column are a ``DataError``.
+    """
+    found: dict[str, str] = {}
+    notices: list[Problem] = []
+    duplicates: list[Problem] = []
+    for header in table.frame.columns:
+        column = resolve(header)
+        if column is None:
+            notices.append(Problem(table.file, table.header_row, header, None, "okand_kolumn",
+                                   "okänd rubrik; kolumnen läses inte in.", unknown_hint))
+        elif column in found:
+            duplicates.append(Problem(table.file, table.header_row, header, None, "dubbel_kolumn",
+                                      f'rubriken betyder samma sak som "{found[column]}".',
+                                      "Ta bort eller byt namn på den ena kolumnen."))
+        else:
+            found[column] = header
+    if duplicates:
+        raise DataError(duplicates, title="Filen kan inte läsas")
+    return found, notices
 
 
 def parse_numbers(values: pd.Series) -> pd.Series:

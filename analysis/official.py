@@ -305,13 +305,13 @@ def _columns(table: RawTable) -> dict[str, str]:
         if canon is None:
             continue
         if canon in found:
-            problems.append(Problem(table.file, 1, header, header, P.MISSING_COLUMN,
+            problems.append(Problem(table.file, table.header_row, header, header, P.MISSING_COLUMN,
                                     f"kolumnerna \"{found[canon]}\" och \"{header}\" betyder "
                                     "samma sak.", "Ta bort den ena."))
         found[canon] = found.get(canon, header)
     missing = [SWEDISH_HEADER[c] for c in REQUIRED if c not in found]
     if missing:
-        problems.append(Problem(table.file, 1, None, None, P.MISSING_COLUMN,
+        problems.append(Problem(table.file, table.header_row, None, None, P.MISSING_COLUMN,
                                 "tabellen saknar kolumnerna " + ", ".join(missing) + ".",
                                 "Rubrikerna ska vara ar;omrade;indikator;varde;skala;kalla;"
                                 "publicerad;sida (se docs/polisens_index.md)."))

@@ -37,7 +37,7 @@ import pandas as pd
 from analysis import problems as P
 from analysis.areas import areas_in_year, read_area_register
 from analysis.codebook import Codebook, load_codebook
-from analysis.files import RawTable, normalise_label, parse_numbers, read_table
+from analysis.files import RawTable, map_headers, normalise_label, parse_numbers, read_table
 from analysis.paths import AREA_REGISTER_FILE, AREAS_DIR, COLUMN_MAPPING_FILE, SURVEY_DIR
 from analysis.problems import DataError, Problem
 
@@ -86,7 +86,7 @@ def read_column_mapping(path: str | os.PathLike, codebook: Codebook) -> dict[str
     table = read_table(path)
     cols = {normalise_label(c): c for c in table.frame.columns}
     if "rubrik" not in cols or "kolumn" not in cols:
-        raise DataError([Problem(table.file, 1, None, None, P.MISSING_COLUMN,
+        raise DataError([Problem(table.file, table.header_row, None, None, P.MISSING_COLUMN,
                                  "kolumnmappningen ska ha rubrikerna rubrik;kolumn.", "")])
     known = set(codebook.columns) | set(codebook.item_codes)
     out, problems = {}, []
@@ -113,25 +113,12 @@ def _map_headers(table: RawTable, codebook: Codebook, mapping: dict[str, str]
                  ) -> tuple[dict[str, str], list[Problem]]:
     """canonical column -> header in the file; notices for ignored headers."""
     lookup = codebook.header_lookup()
-    found: dict[str, str] = {}
-    notices: list[Problem] = []
-    duplicates: list[Problem] = []
-    for header in table.frame.columns:
+
+    def resolve(header: str) -> str | None:
         norm = normalise_label(header)
-        target = mapping.get(norm) or lookup.get(norm)
-        if target is None:
-            notices.append(Problem(table.file, 1, header, None, "okand_kolumn",
-                                   "okänd rubrik; kolumnen läses inte in.",
-                                   f"Är det en fråga? Lägg till den i {COLUMN_MAPPING_FILE}."))
-        elif target in found:
-            duplicates.append(Problem(table.file, 1, header, None, "dubbel_kolumn",
-                                      f'rubriken betyder samma sak som "{found[target]}".',
-                                      "Ta bort eller byt namn på den ena kolumnen."))
-        else:
-            found[target] = header
-    if duplicates:
-        raise DataError(duplicates, title="Filen kan inte läsas")
-    return found, notices
+        return mapping.get(norm) or lookup.get(norm)
+
+    return map_headers(table, resolve, f"Är det en fråga? Lägg till den i {COLUMN_MAPPING_FILE}.")
 
 
 def _strip(values: pd.Series) -> pd.Series:
@@ -186,14 +173,14 @@ def _canonicalise(table: RawTable, register: pd.DataFrame, codebook: Codebook,
     if "year" not in found and file_year is None:
         missing.append("year")
     item_cols = [c for c in codebook.item_codes if c in found]
-    file_problems = [Problem(table.file, 1, None, None, P.MISSING_COLUMN,
+    file_problems = [Problem(table.file, table.header_row, None, None, P.MISSING_COLUMN,
                              f'kolumnen "{labels.get(c, c)}" saknas.',
                              "Förväntade rubriker: "
                              + ", ".join(codebook.columns[c].get("headers", [c])[:3])
                              + (". Eller ange året i filnamnet." if c == "year" else "."))
                      for c in missing]
     if not item_cols:
-        file_problems.append(Problem(table.file, 1, None, None, P.MISSING_COLUMN,
+        file_problems.append(Problem(table.file, table.header_row, None, None, P.MISSING_COLUMN,
                                      "filen har ingen kolumn som motsvarar en fråga i kodboken.",
                                      f"Kontrollera rubrikerna eller lägg till {COLUMN_MAPPING_FILE}."))
     if file_problems:

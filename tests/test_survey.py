@@ -242,3 +242,11 @@ def test_title_rows_above_the_header_are_skipped_and_rows_keep_excel_numbers(pro
 def test_old_excel_format_is_reported_not_skipped(project):
     msg = _problem_text(project, "x", name="enkat_2022.xls")
     assert "enkat_2022.xls: filformatet .xls kan inte läsas" in msg
+
+
+def test_header_problems_name_the_real_header_row(project):
+    rows = [[r[0], r[1], r[3], *r[4:]] for r in survey_rows()]
+    headers = [HEADERS[0], HEADERS[1], *HEADERS[3:]]
+    text = "Trygghetsmätning 2022\r\n\r\n" + csv_text(rows, headers=headers)
+    msg = _problem_text(project, text)
+    assert 'enkat_2022.csv, rad 3: kolumnen "Område" saknas' in msg

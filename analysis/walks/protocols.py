@@ -24,6 +24,7 @@ import pandas as pd
 
 from analysis import problems as P
 from analysis.files import RawTable, parse_numbers
+from analysis.files import map_headers as _map_headers
 from analysis.problems import DataError, Problem
 from analysis.walks.terms import WalkVocabulary, match_key
 
@@ -117,23 +118,8 @@ def map_headers(table: RawTable, vocabulary: WalkVocabulary, kind: str
                 ) -> tuple[dict[str, str], list[Problem]]:
     """Canonical column -> header in the file; notices for headers that are not read."""
     lookup = vocabulary.headers[kind]
-    found: dict[str, str] = {}
-    notices, duplicates = [], []
-    for header in table.frame.columns:
-        column = lookup.get(match_key(header))
-        if column is None:
-            notices.append(Problem(table.file, 1, header, None, "okand_kolumn",
-                                   "okänd rubrik; kolumnen läses inte in.",
-                                   "Lägg till rubriken i walk_vocabulary.yaml om den behövs."))
-        elif column in found:
-            duplicates.append(Problem(table.file, 1, header, None, "dubbel_kolumn",
-                                      f'rubriken betyder samma sak som "{found[column]}".',
-                                      "Ta bort eller byt namn på den ena kolumnen."))
-        else:
-            found[column] = header
-    if duplicates:
-        raise DataError(duplicates, title="Filen kan inte läsas")
-    return found, notices
+    return _map_headers(table, lambda header: lookup.get(match_key(header)),
+                        "Lägg till rubriken i walk_vocabulary.yaml om den behövs.")
 
 
 def _text(table: RawTable, found: dict[str, str], column: str) -> pd.Series:
@@ -148,7 +134,7 @@ def _missing_columns(table: RawTable, found: dict[str, str], required: list[str]
                      hint: str) -> None:
     missing = [c for c in required if c not in found]
     if missing:
-        raise DataError([Problem(table.file, 1, None, None, P.MISSING_COLUMN,
+        raise DataError([Problem(table.file, table.header_row, None, None, P.MISSING_COLUMN,
                                  f'kolumnen "{PROTOCOL_HEADERS.get(c, c)}" saknas.', hint)
                          for c in missing], title="Filen kan inte läsas")
 
@@ -259,7 +245,7 @@ def check_protocol(table: RawTable, walks: pd.DataFrame, vocabulary: WalkVocabul
     found, notices = map_headers(table, vocabulary, "protocol")
     by_file = walks[walks["protocol_file"].fillna("").map(match_key) == match_key(table.file)]
     if "walk_id" not in found and len(by_file) != 1:
-        raise DataError([Problem(table.file, 1, None, None, P.MISSING_COLUMN,
+        raise DataError([Problem(table.file, table.header_row, None, None, P.MISSING_COLUMN,
                                  'kolumnen "Vandring" saknas och vandringar.csv anger inte '
                                  "filen som protokoll för någon vandring.",
                                  "Lägg till kolumnen Vandring, eller filnamnet i kolumnen "
@@ -392,7 +378,7 @@ def _location(chk: Checked, out: pd.DataFrame, walks: pd.DataFrame, crs: str | N
     for xc, yc, kind in pairs:
         for c in (xc, yc):
             if c not in found:
-                raise DataError([Problem(table.file, 1, None, None, P.MISSING_COLUMN,
+                raise DataError([Problem(table.file, table.header_row, None, None, P.MISSING_COLUMN,
                                          f'kolumnen "{found.get(xc if c == yc else yc)}" har '
                                          "ingen motsvarande kolumn för den andra koordinaten.",
                                          "Koordinater kommer i par: Lat/Lon, X/Y eller N/E.")],
@@ -418,7 +404,7 @@ def _location(chk: Checked, out: pd.DataFrame, walks: pd.DataFrame, crs: str | N
             # a single swapped row is still reported by the swap check).
             if np.nanmedian(xn[usable]) > np.nanmedian(yn[usable]):
                 xc, yc, xn, yn = yc, xc, yn, xn
-                chk.notices.append(Problem(table.file, 1, found[yc], None, "xy_konvention",
+                chk.notices.append(Problem(table.file, table.header_row, found[yc], None, "xy_konvention",
                                            f'"{found[yc]}" läses som nordkoordinat och '
                                            f'"{found[xc]}" som östkoordinat '
                                            "(svensk geodetisk konvention).", ""))
