@@ -86,7 +86,8 @@ def test_opens_in_libreoffice_with_swedish_settings(tmp_path):
     frame = estimates_for_sharing(_estimates())
     path = tmp_path / "s.csv"
     path.write_bytes(excel_csv(frame))
-    subprocess.run(["soffice", "--headless", "--infilter=CSV:59,34,76,1,,1053", "--convert-to",
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/profil", "--headless",
+                    "--infilter=CSV:59,34,76,1,,1053", "--convert-to",
                     "xlsx", "--outdir", str(tmp_path), str(path)], check=True, timeout=180,
                    capture_output=True)
     ws = openpyxl.load_workbook(tmp_path / "s.xlsx", data_only=True).active
