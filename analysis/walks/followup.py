@@ -238,22 +238,26 @@ def followup_table(observations: pd.DataFrame, as_of=None, *, target_days: int =
     dimensions = DIMENSIONS if dimensions is None else dimensions
     past = observations[(observations["walk_date"] <= as_of).fillna(False).to_numpy()]
     pairs = repeat_pairs(past, distance_m, same_category)
-    parts = []
-    for name, by in dimensions.items():
-        part = followup(observations, by, as_of, target_days=target_days, pairs=pairs)
-        part.insert(0, "dimension", name)
-        parts.append(part)
-    out = pd.concat(parts, ignore_index=True)
+    out = _stack({name: followup(observations, by, as_of, target_days=target_days, pairs=pairs)
+                  for name, by in dimensions.items()}, as_of)
+    out["target_days"] = int(target_days)
+    out["repeat_distance_m"] = float(distance_m)
+    return out[["dimension", *GROUP_COLUMNS, *MEASURES, "as_of", "target_days",
+                "repeat_distance_m"]]
+
+
+def _stack(parts: dict[str, pd.DataFrame], as_of) -> pd.DataFrame:
+    """Tables for several grouping sets stacked with a ``dimension`` column; group columns a
+    set does not use are empty; ``as_of`` says what date the figures are for."""
+    out = pd.concat([part.assign(dimension=name) for name, part in parts.items()],
+                    ignore_index=True)
     for col in GROUP_COLUMNS:
         if col not in out.columns:
             out[col] = pd.NA
         out[col] = out[col].astype("Int64" if col == "year" else "string")
     out["dimension"] = out["dimension"].astype("string")
     out["as_of"] = pd.Timestamp(as_of).as_unit("s")
-    out["target_days"] = int(target_days)
-    out["repeat_distance_m"] = float(distance_m)
-    return out[["dimension", *GROUP_COLUMNS, *MEASURES, "as_of", "target_days",
-                "repeat_distance_m"]]
+    return out
 
 
 def declined_reasons(observations: pd.DataFrame, by: list[str] | tuple[str, ...] = ("year",),
@@ -284,16 +288,6 @@ def declined_table(observations: pd.DataFrame, as_of=None,
     as_of = default_as_of(observations) if as_of is None else pd.Timestamp(as_of)
     if dimensions is None:
         dimensions = {k: v for k, v in DIMENSIONS.items() if "place" not in v}
-    parts = []
-    for name, by in dimensions.items():
-        part = declined_reasons(observations, by, as_of)
-        part.insert(0, "dimension", name)
-        parts.append(part)
-    out = pd.concat(parts, ignore_index=True)
-    for col in GROUP_COLUMNS:
-        if col not in out.columns:
-            out[col] = pd.NA
-        out[col] = out[col].astype("Int64" if col == "year" else "string")
-    out["dimension"] = out["dimension"].astype("string")
-    out["as_of"] = pd.Timestamp(as_of).as_unit("s")
+    out = _stack({name: declined_reasons(observations, by, as_of)
+                  for name, by in dimensions.items()}, as_of)
     return out[["dimension", *GROUP_COLUMNS, "status", "reason_category", "declined", "as_of"]]
