@@ -15,7 +15,10 @@ every row of stratum ``h`` in the whole design):
 * ``V = sum_h n_h/(n_h - 1) sum_{i in h} (z_i - zbar_h)^2``, ``SE = sqrt(V)``
 * mean CI: ``R +- Phi^-1((1 + level)/2) SE``
 * proportion CI (logit): ``expit(logit R +- t_df SE / (R (1 - R)))`` with
-  ``df = n - (strata represented among the domain's n rows)``
+  ``df = n - (strata represented among the domain's n rows)`` (``df_rule="answered"``,
+  the default, as DOMAIN §2 defines it). R's ``svyciprop`` (survey 4.1) counts every
+  row of the domain, also those with a missing value: ``df_rule="domain"`` gives
+  exactly that. Without missing values the two are the same.
 * ``n`` = respondents in ``d`` with a value; ``cv = SE / R``;
   ``deff = V / (s^2 / n)`` with the weighted variance
   ``s^2 = n/(n-1) sum_d w_i (y_i - R)^2 / sum_d w_i``; ``n_eff = n / deff``.
@@ -42,6 +45,7 @@ ESTIMATE_COLUMNS = ["estimate", "se", "ci_low", "ci_high", "n", "df", "deff", "n
                     "numerator"]
 KINDS = ("mean", "proportion")
 SINGLE_UNIT_RULES = ("error", "certainty", "adjust")
+DF_RULES = ("answered", "domain")
 
 
 class DesignError(ValueError):
@@ -146,11 +150,17 @@ class DomainDesign:
         cell_uniques = np.asarray(cell_uniques, dtype=np.int64)
         self.cell_dom = cell_uniques // self.n_strata
         self.cell_h = cell_uniques % self.n_strata
+        # rows and strata per domain whatever the value (for df_rule="domain")
+        self.dom_rows = np.bincount(self.dom, minlength=self.n_dom)
+        self.dom_strata = np.bincount(self.cell_dom, minlength=self.n_dom)
 
-    def estimate(self, values, *, kind: str = "mean", level: float = 0.95) -> pd.DataFrame:
+    def estimate(self, values, *, kind: str = "mean", level: float = 0.95,
+                 df_rule: str = "answered") -> pd.DataFrame:
         """Estimate one variable (array-like aligned with the design's rows) per domain."""
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
+        if df_rule not in DF_RULES:
+            raise ValueError(f"df_rule must be one of {DF_RULES}, not {df_rule!r}")
         if not 0 < level < 1:
             raise ValueError("level must be between 0 and 1")
         y = pd.to_numeric(pd.Series(values), errors="raise").to_numpy(dtype="float64",
@@ -199,6 +209,8 @@ class DomainDesign:
             se = np.sqrt(V)
             strata_in_dom = np.bincount(self.cell_dom[cnt > 0], minlength=nd)
             df = n - strata_in_dom
+            if df_rule == "domain":
+                df = np.where(n > 0, self.dom_rows - self.dom_strata, df)
             # design effect against simple random sampling of the same n:
             # sum_d w (y - R)^2 = sum_d w y^2 - W R^2 (shifted y)
             ss = np.maximum(np.bincount(cd, c_wyy, nd) - W * Rs * Rs, 0.0) / W
@@ -236,7 +248,8 @@ class DomainDesign:
 
 def survey_estimates(data: pd.DataFrame, value: str, by=None, *, weight: str | None = None,
                      strata: str | Sequence[str] | None = None, kind: str = "mean",
-                     level: float = 0.95, single_unit: str = "error") -> pd.DataFrame:
+                     level: float = 0.95, single_unit: str = "error",
+                     df_rule: str = "answered") -> pd.DataFrame:
     """Design-based estimate of ``value`` for every combination of ``by`` present in ``data``.
 
     Parameters
@@ -249,6 +262,8 @@ def survey_estimates(data: pd.DataFrame, value: str, by=None, *, weight: str | N
     level : confidence level.
     single_unit : handling of a stratum with one respondent: "error" (default),
         "certainty" or "adjust".
+    df_rule : degrees of freedom for the proportion CI: "answered" (default; rows with a
+        value) or "domain" (every row of the domain, as R's ``svyciprop``).
 
     Returns
     -------
@@ -257,7 +272,7 @@ def survey_estimates(data: pd.DataFrame, value: str, by=None, *, weight: str | N
     for proportions, missing for means). The formulas are in the module docstring.
     """
     design = DomainDesign(data, by, weight=weight, strata=strata, single_unit=single_unit)
-    return design.estimate(data[value], kind=kind, level=level)
+    return design.estimate(data[value], kind=kind, level=level, df_rule=df_rule)
 
 
 def change_test(est1: pd.Series | np.ndarray, se1, est2, se2) -> pd.DataFrame:

@@ -168,3 +168,22 @@ def test_minimum_detectable_change():
     # doubling the sample: SE2 = 0.02 / sqrt(2)
     assert_allclose(minimum_detectable_change(0.02, n_now=100, n_planned=200),
                     (Z975 + stats.norm.ppf(0.8)) * np.sqrt(0.02**2 + 0.02**2 / 2))
+
+
+def test_df_rule_for_proportions_with_missing_values():
+    data = pd.DataFrame({"p": [1, 0, np.nan, 1, 1, 0, 1, 0, 0, np.nan], "h": list("AAAABBBBBB"),
+                         "w": [1, 2, 1, 2, 1, 2, 1, 3, 1, 1], "a": list("xyxxyyxyxy")})
+    # DOMAIN §2: df = answered rows - strata among them: x has rows 1, 4, 7, 9 (A, A, B, B) -> 2
+    answered = survey_estimates(data, "p", "a", weight="w", strata="h", kind="proportion")
+    assert list(answered["df"]) == [2, 2]
+    r, se = answered.loc[0, "estimate"], answered.loc[0, "se"]
+    half = stats.t.ppf(0.975, 2) * se / (r * (1 - r))
+    assert_allclose(answered.loc[0, "ci_low"], special.expit(special.logit(r) - half))
+    # R 4.1-1 svyciprop counts every row of the domain (x: 5 rows in A and B -> df 3)
+    domain = survey_estimates(data, "p", "a", weight="w", strata="h", kind="proportion",
+                              df_rule="domain")
+    assert list(domain["df"]) == [3, 3]
+    assert_allclose(domain["estimate"], [0.8, 0.125])
+    assert_allclose(domain["se"], [0.188750275938, 0.137641972160], rtol=1e-9)
+    assert_allclose(domain["ci_low"], [0.08564537585635, 0.00259691520665], rtol=1e-6)
+    assert_allclose(domain["ci_high"], [0.994179849329, 0.886854908859], rtol=1e-6)
