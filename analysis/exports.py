@@ -71,11 +71,15 @@ def excel_csv(frame: pd.DataFrame) -> bytes:
     return text.encode("utf-8-sig")
 
 
-def _item_labels(codebook: Codebook) -> dict[str, str]:
-    labels = {i.code: i.label for i in codebook.items}
-    labels |= {g: f"Alla frågor om {name.lower()}" for g, name in codebook.groups.items()}
-    labels[ALL_ITEMS] = "Alla problemfrågor"
-    return labels
+def _item_labels(codebook: Codebook, indicators: pd.Series, items: pd.Series) -> pd.Series:
+    """The Swedish label of each row's item: a question, or (for problemindex) a group
+    of questions. Item and group codes can coincide ("missbruk"), so the indicator decides."""
+    questions = {i.code: i.label for i in codebook.items}
+    groups = {g: f"Alla frågor om {name.lower()}" for g, name in codebook.groups.items()}
+    groups[ALL_ITEMS] = "Alla problemfrågor"
+    is_group = (indicators == "problemindex").to_numpy()
+    labels = items.map(questions).where(~is_group, items.map(groups))
+    return labels.fillna(items).astype("string")
 
 
 def _scaled(table: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
@@ -99,7 +103,7 @@ def estimates_for_sharing(estimates: pd.DataFrame, codebook: Codebook | None = N
                           ) -> pd.DataFrame:
     """The estimate table with Swedish headers, rounded and as text, for Örat mot marken."""
     codebook = codebook or load_codebook()
-    labels = _item_labels(codebook)
+    labels = _item_labels(codebook, estimates["indicator"], estimates["item"])
     nums = _number_columns(estimates, ["estimate", "ci_low", "ci_high"])
     is_prop = estimates["indicator"].isin(PROPORTION_INDICATORS)
     out = pd.DataFrame({
@@ -108,7 +112,7 @@ def estimates_for_sharing(estimates: pd.DataFrame, codebook: Codebook | None = N
         COLUMNS["area_name"]: estimates["area_name"].astype(str),
         COLUMNS["indicator"]: estimates["indicator"].map(INDICATORS),
         COLUMNS["item"]: estimates["item"].astype(str),
-        COLUMNS["item_label"]: estimates["item"].map(labels).fillna(estimates["item"]),
+        COLUMNS["item_label"]: labels,
         "Enhet": np.where(is_prop, "procent", "poäng"),
         COLUMNS["estimate"]: nums["estimate"],
         COLUMNS["ci_low"]: nums["ci_low"],
@@ -125,7 +129,7 @@ def estimates_for_sharing(estimates: pd.DataFrame, codebook: Codebook | None = N
 def changes_for_sharing(changes: pd.DataFrame, codebook: Codebook | None = None) -> pd.DataFrame:
     """Year-over-year changes with Swedish headers (percentage points / points)."""
     codebook = codebook or load_codebook()
-    labels = _item_labels(codebook)
+    labels = _item_labels(codebook, changes["indicator"], changes["item"])
     nums = _number_columns(changes, ["estimate_from", "estimate_to", "delta"])
     is_prop = changes["indicator"].isin(PROPORTION_INDICATORS)
     out = pd.DataFrame({
@@ -135,7 +139,7 @@ def changes_for_sharing(changes: pd.DataFrame, codebook: Codebook | None = None)
         COLUMNS["area_name"]: changes["area_name"].fillna("").astype(str),
         COLUMNS["indicator"]: changes["indicator"].map(INDICATORS),
         COLUMNS["item"]: changes["item"].astype(str),
-        COLUMNS["item_label"]: changes["item"].map(labels).fillna(changes["item"]),
+        COLUMNS["item_label"]: labels,
         "Enhet": np.where(is_prop, "procentenheter", "poäng"),
         "Skattning första året": nums["estimate_from"],
         "Skattning andra året": nums["estimate_to"],

@@ -8,7 +8,8 @@ df. Indicators (``vocabulary.INDICATORS``):
 * ``andel_stort_problem``: share answering *ganska* or *mycket stort problem*
   among those with a substantive answer;
 * ``problemindex``: a respondent's mean score over the problem items they
-  answered, estimated as a domain mean (item ``alla``, and per reporting group);
+  answered, estimated as a domain mean (item ``alla``, and per reporting group of at
+  least two items);
   our own index, **not** the police's 0–6 index;
 * ``andel_otrygga``, ``andel_oroliga``, ``andel_avstar``, ``andel_utsatta``,
   ``andel_instammer``, ``andel_stort_fortroende``: shares defined per answer
@@ -75,7 +76,11 @@ def indicator_values(responses: pd.DataFrame, codebook: Codebook,
         groups: dict[str, list[str]] = {}
         for code in scored:
             groups.setdefault(codebook.item(code).group, []).append(code)
-        for name, codes in [(ALL_ITEMS, list(scored)), *sorted(groups.items())]:
+        # A group with a single item would repeat that item's score (and count twice
+        # in the Benjamini–Hochberg family), so only groups of two or more items get one.
+        sets = [(ALL_ITEMS, list(scored)), *((g, c) for g, c in sorted(groups.items())
+                                             if len(c) >= 2)]
+        for name, codes in sets:
             matrix = np.column_stack([scored[c] for c in codes])
             with np.errstate(invalid="ignore"):
                 answered = (~np.isnan(matrix)).sum(axis=1)

@@ -95,3 +95,12 @@ def test_opens_in_libreoffice_with_swedish_settings(tmp_path):
     assert rows[0][:3] == ("År", "Områdeskod", "Område")
     assert rows[1][1] == "01" and rows[2][2] == "Öster"
     assert rows[1][7] == pytest.approx(45.7)
+
+
+def test_item_and_group_with_the_same_code_get_their_own_labels():
+    from analysis.codebook import load_codebook
+    from analysis.exports import _item_labels
+
+    labels = _item_labels(load_codebook(), pd.Series(["andel_stort_problem", "problemindex"]),
+                          pd.Series(["missbruk", "missbruk"]))
+    assert labels.tolist() == ["Missbruksproblem", "Alla frågor om missbruk"]

@@ -134,3 +134,11 @@ def test_changes_of_suppressed_estimates_are_suppressed(project, register):
     est = area_estimates(responses, reg)  # default settings: every area has < 30 answers
     ch = year_changes(est, reg)
     assert ch["suppressed"].all() and ch["delta"].isna().all()
+
+
+def test_problemindex_groups_need_two_items(responses):
+    v = _values(responses)
+    # nedskrapning and fortkorning are both "utemiljo": a group index exists
+    assert ("problemindex", "utemiljo") in v
+    # no other group has two answered items in this delivery
+    assert {item for ind, item in v if ind == "problemindex"} == {"alla", "utemiljo"}
