@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installerad
 
-.PHONY: lagesbild test install demo benchmark lint clean
+.PHONY: lagesbild test install demo benchmark lint clean jupyter
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 krävs, hittade " + sys.version'
@@ -17,7 +17,11 @@ $(STAMP): requirements.lock pyproject.toml
 install: $(STAMP)
 
 lagesbild: $(STAMP)
-	$(BIN)/trygghet build
+	$(BIN)/trygghet build && $(BIN)/trygghet notebooks
+
+# JupyterLab i notebooks/ (kör `make lagesbild` först så att data/processed/ finns).
+jupyter: $(STAMP)
+	cd notebooks && ../$(BIN)/jupyter lab
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -3,6 +3,7 @@
     trygghet build [--demo | --egna] [--karantan] [--rot MAPP]
     trygghet demo [--rot MAPP]
     trygghet validate FIL [FIL ...] [--omraden FIL] [--mappning FIL] [--ar ÅR]
+    trygghet notebooks [--ar ÅR] [--rot MAPP]
 
 Exit codes: 0 = klart, 1 = fel i indata (meddelandet säger fil, rad och kolumn),
 2 = felaktigt anrop.
@@ -33,6 +34,8 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--karantan", action="store_true",
                    help="lägg undan rader med fel (avvisade_rader.parquet) och fortsätt")
     sub.add_parser("demo", help="skriv om de syntetiska demodata i data/raw/demo/")
+    nb = sub.add_parser("notebooks", help="kör anteckningsböckerna till reports/notebooks/")
+    nb.add_argument("--ar", type=int, default=None, help="undersökningsår (standard: senaste)")
     v = sub.add_parser("validate", help="kontrollera enkätfiler utan att skriva något")
     v.add_argument("files", nargs="+", metavar="FIL")
     v.add_argument("--omraden", default=None,
@@ -60,6 +63,17 @@ def _demo(args) -> int:
 
     files = write_demo(args.rot)
     print(f"Skrev {len(files)} filer med syntetiska demodata.")
+    return 0
+
+
+def _notebooks(args) -> int:
+    from analysis.notebooks import run_notebooks
+
+    try:
+        run_notebooks(args.rot, year=args.ar)
+    except (FileNotFoundError, RuntimeError) as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
     return 0
 
 
@@ -101,7 +115,8 @@ def _validate(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    handler = {"build": _build, "demo": _demo, "validate": _validate}[args.command]
+    handler = {"build": _build, "demo": _demo, "validate": _validate,
+               "notebooks": _notebooks}[args.command]
     try:
         return handler(args)
     except DataError as exc:

@@ -23,7 +23,7 @@ import pandas as pd
 from analysis import __version__
 from analysis.files import sha256_file, write_bytes
 from analysis.paths import ProjectPaths, project_paths, raw_source
-from analysis.settings import Settings
+from analysis.settings import SETTINGS_FILE, Settings, read_settings
 
 MANIFEST = "manifest.json"
 DEPENDENCIES = ["numpy", "pandas", "scipy", "pyarrow", "openpyxl", "PyYAML", "matplotlib",
@@ -60,6 +60,7 @@ def _stages() -> list[tuple[str, Callable[[BuildContext], StageResult]]]:
     from analysis.indices import indices_stage
     from analysis.official import official_stage
     from analysis.places import places_stage
+    from analysis.report import report_stage
     from analysis.survey import survey_stage
     from analysis.walks import walks_stage
 
@@ -70,6 +71,7 @@ def _stages() -> list[tuple[str, Callable[[BuildContext], StageResult]]]:
         ("områdespolygoner och platser", places_stage),
         ("trygghetsvandringar", walks_stage),
         ("CSV för Örat mot marken", exports_stage),
+        ("lägesbild och figurer", report_stage),
     ]
 
 
@@ -105,8 +107,10 @@ def build(root=None, *, demo: bool | None = None, quarantine: bool = False,
         and go on; without it any problem stops the build and nothing is written.
     """
     paths = project_paths(root)
-    settings = settings or Settings()
     source = raw_source(paths, demo)
+    settings_file = source / SETTINGS_FILE
+    if settings is None:
+        settings = read_settings(settings_file) if settings_file.is_file() else Settings()
     shown = source.relative_to(paths.root) if source.is_relative_to(paths.root) else source
     progress(f"Läser rådata från {shown}"
              + (" (syntetiska demodata)" if source == paths.demo_raw else ""))
@@ -116,6 +120,8 @@ def build(root=None, *, demo: bool | None = None, quarantine: bool = False,
     accounting: dict[str, dict] = {}
     notes: list[str] = []
     reports: dict[str, bytes] = {}
+    if settings_file.is_file():
+        inputs.append(settings_file)
     for i, (name, stage) in enumerate(_stages(), start=1):
         progress(f"[{i}/{len(_stages())}] {name} ...")
         result = stage(ctx)

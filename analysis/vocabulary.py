@@ -178,3 +178,55 @@ CRS_NAMES = {
     3008: "SWEREF 99 13 30 (EPSG:3008)",
     4326: "WGS 84 (EPSG:4326)",
 }
+
+# Words in the notebooks' sentences and tables (analysis/narrative.py).
+NARRATIVE = {
+    "suppressed": "för få svar",
+    "uncertain": "osäker skattning",
+    "missing": "ingen skattning",
+    "all_suppressed": "för få svar för att visa någon fråga",
+    "change_suppressed": "kan inte jämföras, för få svar ett av åren",
+    "change_not_comparable": "kan inte jämföras, områdets gränser ändrades mellan åren",
+    "change_not_significant": "inte statistiskt säkerställd, kan vara slumpvariation",
+}
+
+# Figures and the HTML lägesbild (analysis/figures.py, analysis/report.py).
+FIGURES = {
+    "demo": "Syntetiska demodata – inte verkliga svar.",
+    "suppressed_hidden": "Värden med för få svar visas inte.",
+    "uncertain_marked": "Ljusare, randiga staplar/punkter: osäker skattning (få svar eller brett intervall).",
+    "ci": "Strecken visar 95 % konfidensintervall.",
+    "scoring": "Poängsättning: {scoring}.",
+    "too_few": "för få svar",
+    "no_estimates": "Inga publicerade skattningar att visa.",
+    "total": "Hela kommunen",
+    "year": "År",
+    "area": "Område",
+    "item": "Fråga",
+    "change": "Förändring",
+    "increase": "ökning",
+    "decrease": "minskning",
+    "significant_increase": "Statistiskt säkerställd ökning",
+    "significant_decrease": "Statistiskt säkerställd minskning",
+    "not_significant": "Inte statistiskt säkerställd",
+    "bh_note": "Säkerställd = p-värde efter Benjamini–Hochberg under {alpha}. Jämförs bara där "
+               "områdets gränser är desamma båda åren och ingen skattning är undertryckt.",
+    "version_break": "Ett avbrott i linjen betyder att områdets gränser ändrades.",
+    "map_note": "Klassgränserna är desamma alla år så att kartor kan jämföras.",
+    "map_crs": "Kartan är ritad i SWEREF 99 TM (EPSG:3006).",
+    "walk_fixed": "Åtgärdade",
+    "walk_declined": "Avböjda",
+    "walk_open": "Öppna",
+    "walk_count": "Antal problem",
+    "walk_title": "Trygghetsvandringar: åtgärdade och öppna problem per {dimension}",
+    "walk_as_of": "Läge per {date}. Dubbletter räknas inte.",
+    "official_x": "Polisens index (0–6)",
+    "action_level": "Åtgärdsnivå (3)",
+    "official_title": "Polisens index och vår skattning {year}: {name}",
+    "official_note": "Polisens index saknar konfidensintervall; åtgärdsnivån 3 gäller polisens index.",
+    "top_title": "Största problemen {year}: {area}",
+    "ranking_title": "{indicator} {year}: {item}",
+    "trend_title": "{indicator} över tid: {item}",
+    "changes_title": "Förändring {year_from}–{year_to}: {indicator}",
+    "map_title": "{indicator} {year}: {item}",
+}

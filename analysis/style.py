@@ -1,0 +1,157 @@
+"""One look for every figure: fonts, colours, Swedish number formatting, deterministic PNGs.
+
+Nothing is set at import: figure functions draw inside ``with apply_style():`` (a
+``matplotlib.rc_context``), so the caller's rcParams are left as they were. Numbers
+follow Swedish typography: decimal comma, a space before ``%`` ("45 %") and a
+(narrow, non-breaking) space between thousands ("12 345").
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import os
+from contextlib import contextmanager
+
+import matplotlib
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+DPI = 110
+FIGSIZE = (8.0, 4.8)
+
+# Colours (colour-blind safe, Okabe–Ito based).
+COLOURS = {
+    "bar": "#0072B2",
+    "total": "#000000",
+    "uncertain": "#9EC9E2",
+    "suppressed": "#D0D0D0",
+    "significant_up": "#D55E00",
+    "significant_down": "#009E73",
+    "not_significant": "#9A9A9A",
+    "fixed": "#009E73",
+    "open": "#E69F00",
+    "declined": "#9A9A9A",
+    "action_level": "#D55E00",
+}
+# Series colours for several areas in one figure (trend).
+SERIES = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#7F7F7F"]
+# Map classes: light -> dark (sequential, 5 classes by default; more are interpolated).
+MAP_COLOURS = ["#FEF0D9", "#FDCC8A", "#FC8D59", "#E34A33", "#B30000"]
+UNCERTAIN_HATCH = "///"
+
+RC_PARAMS = {
+    "font.family": "DejaVu Sans",
+    "font.size": 9.5,
+    "axes.titlesize": 11.5,
+    "axes.titleweight": "bold",
+    "axes.labelsize": 9.5,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": False,
+    "axes.formatter.use_locale": False,
+    "figure.dpi": DPI,
+    "savefig.dpi": DPI,
+    "figure.figsize": FIGSIZE,
+    "legend.frameon": False,
+    "legend.fontsize": 8.5,
+    "svg.hashsalt": "trygghetsanalys",
+    "path.simplify": True,
+}
+
+
+@contextmanager
+def apply_style():
+    """Context manager: the house rcParams (and the Agg backend's defaults) inside the block."""
+    with matplotlib.rc_context(RC_PARAMS):
+        yield
+
+
+def new_figure(figsize: tuple[float, float] | None = None) -> Figure:
+    """A figure that is not registered with pyplot (no global state, nothing to close)."""
+    return Figure(figsize=figsize or FIGSIZE, dpi=DPI)
+
+
+# --- Swedish numbers -----------------------------------------------------------------------
+
+THIN = "\u202f"  # narrow no-break space between thousands
+MINUS = "\u2212"
+
+
+def sv_number(value, decimals: int = 2) -> str:
+    """``12345.678`` -> ``"12 345,68"``; negative with a real minus; NaN -> ``"–"``."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    try:
+        if value != value:  # pandas NA/NaN
+            return "–"
+    except TypeError:
+        return "–"
+    value = float(value)
+    text = f"{abs(value):,.{decimals}f}".replace(",", THIN).replace(".", ",")
+    negative = value < 0 and any(c not in "0,\u202f" for c in text)
+    return (MINUS if negative else "") + text
+
+
+def sv_percent(value, decimals: int = 0) -> str:
+    """A proportion as Swedish percent: ``0.453`` -> ``"45 %"`` (no-break space)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    try:
+        if value != value:
+            return "–"
+    except TypeError:
+        return "–"
+    return f"{sv_number(100 * float(value), decimals)}\u00a0%"
+
+
+def sv_count(value) -> str:
+    """A whole number with a space between thousands: ``12345`` -> ``"12 345"``."""
+    return sv_number(value, 0)
+
+
+def format_value(value, proportion: bool, decimals: int | None = None) -> str:
+    """Percent without decimals for proportions, two decimals for means and indices."""
+    if proportion:
+        return sv_percent(value, 0 if decimals is None else decimals)
+    return sv_number(value, 2 if decimals is None else decimals)
+
+
+def percent_formatter(decimals: int = 0) -> FuncFormatter:
+    """Axis tick formatter for proportions: ``0.4`` -> ``"40 %"``."""
+    return FuncFormatter(lambda x, _pos: sv_percent(x, decimals))
+
+
+def number_formatter(decimals: int = 1) -> FuncFormatter:
+    """Axis tick formatter with a decimal comma: ``1.5`` -> ``"1,5"``."""
+    return FuncFormatter(lambda x, _pos: sv_number(x, decimals))
+
+
+# --- deterministic PNG -----------------------------------------------------------------------
+
+
+def png_bytes(fig: Figure, dpi: int = DPI) -> bytes:
+    """The figure as PNG bytes, identical for identical figures (Agg, fixed dpi, no metadata)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    FigureCanvasAgg(fig)  # attach an Agg canvas whatever the session's backend
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None}, bbox_inches=None)
+    return buf.getvalue()
+
+
+def save_png(fig: Figure, path_or_buffer=None, dpi: int = DPI) -> bytes:
+    """Render ``fig`` to deterministic PNG bytes; also write them when given a path or buffer.
+
+    Only this function (and the pipeline) writes figures; a path is written atomically.
+    """
+    blob = png_bytes(fig, dpi)
+    if path_or_buffer is None:
+        return blob
+    if isinstance(path_or_buffer, (str, os.PathLike)):
+        from analysis.files import write_bytes
+
+        write_bytes(path_or_buffer, blob)
+    else:
+        path_or_buffer.write(blob)
+    return blob

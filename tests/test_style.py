@@ -1,0 +1,76 @@
+"""Tests for analysis/style.py: Swedish numbers, the style context and deterministic PNGs."""
+
+from __future__ import annotations
+
+import io
+
+import matplotlib
+import pytest
+
+from analysis.style import (
+    apply_style,
+    new_figure,
+    number_formatter,
+    percent_formatter,
+    save_png,
+    sv_count,
+    sv_number,
+    sv_percent,
+)
+
+
+@pytest.mark.parametrize(("value", "decimals", "expected"), [
+    (12345.678, 2, "12\u202f345,68"),
+    (1.5, 2, "1,50"),
+    (-1.5, 1, "\u22121,5"),
+    (-0.001, 2, "0,00"),  # no "minus zero"
+    (float("nan"), 2, "–"),
+    (None, 2, "–"),
+])
+def test_sv_number(value, decimals, expected):
+    assert sv_number(value, decimals) == expected
+
+
+def test_sv_percent_and_count():
+    assert sv_percent(0.453) == "45\u00a0%"
+    assert sv_percent(0.4535, 1) == "45,4\u00a0%"
+    assert sv_percent(float("nan")) == "–"
+    assert sv_count(1234567) == "1\u202f234\u202f567"
+
+
+def test_axis_formatters():
+    assert percent_formatter()(0.4, 0) == "40\u00a0%"
+    assert number_formatter(1)(1.25, 0) == "1,2"  # round half to even, as Python formats
+
+
+def test_apply_style_leaves_global_rcparams_alone():
+    before = matplotlib.rcParams["axes.titleweight"]
+    with apply_style():
+        assert matplotlib.rcParams["axes.titleweight"] == "bold"
+        assert matplotlib.rcParams["font.size"] == 9.5
+    assert matplotlib.rcParams["axes.titleweight"] == before
+
+
+def _figure():
+    with apply_style():
+        fig = new_figure((3, 2))
+        ax = fig.add_subplot()
+        ax.plot([0, 1, 2], [1, 0, 2], label="Område")
+        ax.set_title("Åäö – 45 %")
+        ax.legend()
+    return fig
+
+
+def test_save_png_is_deterministic_and_has_no_software_chunk(tmp_path):
+    first = save_png(_figure())
+    second = save_png(_figure())
+    assert first == second
+    assert first[:8] == b"\x89PNG\r\n\x1a\n"
+    assert b"Software" not in first and b"matplotlib" not in first
+    path = tmp_path / "a" / "fig.png"
+    path.parent.mkdir()
+    assert save_png(_figure(), path) == first
+    assert path.read_bytes() == first
+    buf = io.BytesIO()
+    save_png(_figure(), buf)
+    assert buf.getvalue() == first
