@@ -1,6 +1,6 @@
 """The command ``trygghet`` (also ``python -m analysis``).
 
-    trygghet build [--demo | --egna] [--karantan] [--rot MAPP]
+    trygghet build [--demo | --egna] [--karantan] [--kontroll] [--rot MAPP]
     trygghet demo [--rot MAPP]
     trygghet validate FIL [FIL ...] [--omraden FIL] [--mappning FIL] [--ar ÅR]
     trygghet notebooks [--ar ÅR] [--rot MAPP]
@@ -33,6 +33,9 @@ def _parser() -> argparse.ArgumentParser:
                         help="använd kommunens egna filer i data/raw/ (fel om de saknas)")
     b.add_argument("--karantan", action="store_true",
                    help="lägg undan rader med fel (avvisade_rader.parquet) och fortsätt")
+    b.add_argument("--kontroll", action="store_true",
+                   help="kontrollera alla leveranser (enkät, geodata, vandringar, polisens index) "
+                        "och räkna allt, men skriv ingenting")
     sub.add_parser("demo", help="skriv om de syntetiska demodata i data/raw/demo/")
     nb = sub.add_parser("notebooks", help="kör anteckningsböckerna till reports/notebooks/")
     nb.add_argument("--ar", type=int, default=None, help="undersökningsår (standard: senaste)")
@@ -54,7 +57,7 @@ def _build(args) -> int:
         print("Inga egna filer i data/raw/. Lägg leveranserna där (se data/raw/README.md).",
               file=sys.stderr)
         return 1
-    build(args.rot, demo=demo, quarantine=args.karantan)
+    build(args.rot, demo=demo, quarantine=args.karantan, dry_run=args.kontroll)
     return 0
 
 

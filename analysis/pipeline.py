@@ -94,7 +94,7 @@ def _versions() -> dict[str, str]:
 
 
 def build(root=None, *, demo: bool | None = None, quarantine: bool = False,
-          settings: Settings | None = None,
+          settings: Settings | None = None, dry_run: bool = False,
           progress: Callable[[str], None] = print) -> dict:
     """Build every processed table; return the manifest.
 
@@ -105,6 +105,8 @@ def build(root=None, *, demo: bool | None = None, quarantine: bool = False,
         None = the kommun's files if there are any, else the demo set.
     quarantine : put rows with problems aside (written to ``avvisade_rader.parquet``)
         and go on; without it any problem stops the build and nothing is written.
+    dry_run : check every delivery and compute everything, but write nothing (the
+        manifest is returned, so its row accounting can be shown).
     """
     paths = project_paths(root)
     source = raw_source(paths, demo)
@@ -152,6 +154,9 @@ def build(root=None, *, demo: bool | None = None, quarantine: bool = False,
         "radredovisning": accounting,
         "anteckningar": notes,
     }
+    if dry_run:
+        progress(f"Kontroll klar: inga fel; {len(blobs)} tabeller skulle skrivas (inget skrevs).")
+        return manifest
     for key, blob in blobs.items():
         write_bytes(paths.processed / key, blob)
     for key, blob in sorted(reports.items()):

@@ -104,3 +104,18 @@ def test_cli_unreadable_file_is_a_message_not_a_traceback(tmp_path, capsys):
     assert main(["--rot", str(tmp_path), "validate", str(junk)]) == 1
     out = capsys.readouterr().out
     assert "junk.csv: filen är inte en tabell" in out and "Traceback" not in out
+
+
+def test_dry_run_checks_everything_and_writes_nothing(tmp_path, capsys):
+    shutil.copytree(DEFAULT_ROOT / "data" / "raw" / "demo", tmp_path / "data" / "raw")
+    assert main(["--rot", str(tmp_path), "build", "--egna", "--kontroll"]) == 0
+    assert "inget skrevs" in capsys.readouterr().out
+    assert processed_files(tmp_path) == {} and not (tmp_path / "reports").exists()
+    # a bad category in a walk protocol is found by the check, with file, row and column
+    protocol = tmp_path / "data/raw/trygghetsvandringar/protokoll_2021-1.csv"
+    text = protocol.read_bytes().decode("utf-8")
+    protocol.write_bytes(text.replace(",Passage,", ",Glasskiosk,", 1).encode("utf-8"))
+    assert main(["--rot", str(tmp_path), "build", "--egna", "--kontroll"]) == 1
+    err = capsys.readouterr().err
+    assert 'protokoll_2021-1.csv, rad 2, kolumn "Kategori": "Glasskiosk"' in err
+    assert processed_files(tmp_path) == {}
