@@ -151,6 +151,8 @@ def largest_problem_sentences(estimates: pd.DataFrame, year: int,
     for area in _area_order(rows.drop_duplicates("area"))["area"]:
         part = rows[rows["area"] == area]
         name = str(part["area_name"].iloc[0])
+        if area == TOTAL_AREA:
+            name = name.lower()  # "i hela kommunen"
         shown = part[~part["suppressed"] & part["estimate"].notna()]
         shown = shown.sort_values(["estimate", "item"], ascending=[False, True], kind="stable")
         if shown.empty:
