@@ -6,9 +6,10 @@ Rules (thresholds from ``Settings``):
   proportion whose numerator or complement is between 1 and ``min_count - 1``
   (default 1–2 people);
 * **suppressed** (secondary): when exactly one area of a year × indicator × item
-  is suppressed, the area with the fewest answers among the others is
-  suppressed too, so the suppressed value cannot be recovered from the kommun
-  total;
+  is suppressed, one more area is suppressed, so the suppressed value cannot be
+  recovered from the kommun total. To keep the pattern consistent across years the
+  choice prefers an area whose same indicator × item is suppressed in another year,
+  then the area with the fewest answers;
 * **uncertain**: not suppressed, and ``min_n``–``uncertain_n - 1`` answers or a CI
   half-width over ``max_halfwidth_mean`` scale points (means) or
   ``max_halfwidth_share`` (proportions).
@@ -57,9 +58,16 @@ def apply_disclosure(estimates: pd.DataFrame, settings: Settings | None = None) 
     is_area = (out["area"] != TOTAL_AREA).to_numpy()
     cells = out[is_area].assign(_primary=primary[is_area], _pos=np.flatnonzero(is_area))
     count = cells.groupby(CELL_KEYS, sort=False)["_primary"].transform("sum")
+    # Keep the pattern consistent across years: prefer an area whose same indicator × item
+    # is suppressed (primary) in another year, then the fewest answers.
+    years_primary = cells.groupby(["area", "indicator", "item"], sort=False)["_primary"] \
+        .transform("sum")
+    cells = cells.assign(_other_years=(years_primary - cells["_primary"]) > 0)
     candidates = cells[(count == 1) & ~cells["_primary"]]
     if len(candidates):
-        pick = candidates.sort_values(CELL_KEYS + ["n", "area"]).groupby(CELL_KEYS, sort=False).head(1)
+        order = candidates.assign(_pref=~candidates["_other_years"])
+        pick = (order.sort_values(CELL_KEYS + ["_pref", "n", "area"])
+                .groupby(CELL_KEYS, sort=False).head(1))
         secondary[pick["_pos"].to_numpy()] = True
     suppressed = primary | secondary
     half = (out["ci_high"] - out["ci_low"]).to_numpy(dtype="float64") / 2

@@ -75,3 +75,21 @@ def test_tiny_n_is_hidden_too():
     out = apply_disclosure(t, Settings())
     assert pd.isna(out.loc[0, "n"])
     assert np.isnan(out.loc[0, "estimate"])
+
+
+def test_secondary_suppression_prefers_a_cell_suppressed_in_another_year():
+    rows = []
+    # 2023: A is primary (25 answers); B has fewer answers than C ...
+    rows += [(2023, "A", 25), (2023, "B", 60), (2023, "C", 80), (2023, "D", 200)]
+    # ... but C is primary-suppressed in 2024, so the 2023 secondary goes to C, not B
+    rows += [(2024, "A", 100), (2024, "B", 90), (2024, "C", 20), (2024, "D", 200)]
+    frame = pd.DataFrame(rows, columns=["year", "area", "n"])
+    frame["indicator"], frame["item"] = "poang", "klotter"
+    frame["estimate"], frame["se"] = 1.0, 0.05
+    frame["ci_low"], frame["ci_high"] = 0.9, 1.1
+    frame["numerator"] = pd.array([pd.NA] * len(frame), dtype="Int64")
+    out = apply_disclosure(frame, Settings())
+    hidden = set(zip(out.loc[out["suppressed"], "year"], out.loc[out["suppressed"], "area"],
+                     strict=True))
+    # 2024: C primary; A is preferred (suppressed in 2023) over B, which has fewer answers
+    assert hidden == {(2023, "A"), (2023, "C"), (2024, "C"), (2024, "A")}
