@@ -222,7 +222,8 @@ def trend(estimates: pd.DataFrame, indicator: str, item: str, areas: list[str] |
     """Estimate with a CI band per area over the years; the kommun total bold.
 
     The line breaks where the area's version changes (``register``: the area register or
-    ``areas.parquet``; without it no break is drawn) and where an estimate is suppressed.
+    ``areas.parquet``; without it the ``area_version`` column of the estimates is used) and
+    where an estimate is suppressed.
     Uncertain points are drawn as open markers.
     """
     rows = estimates[(estimates["indicator"] == indicator) & (estimates["item"] == item)]
@@ -232,6 +233,8 @@ def trend(estimates: pd.DataFrame, indicator: str, item: str, areas: list[str] |
     if register is not None and len(rows):
         version = area_versions(register, rows["area"], rows["year"]).astype("object")
         version = version.where(rows["area"] != TOTAL_AREA, TOTAL_AREA).fillna("?")
+    elif "area_version" in rows:  # the estimate table says which version each row is
+        version = rows["area_version"].astype("object").fillna("?")
     else:
         version = rows["area"].astype("object")
     rows = rows.assign(_version=version.to_numpy())

@@ -125,6 +125,8 @@ def area_estimates(responses: pd.DataFrame, register: pd.DataFrame, *,
     table["item"] = table["item"].astype("string")
     names = _area_names(register, table["area"], table["year"])
     table.insert(2, "area_name", names)
+    versions = area_versions(register, table["area"], table["year"])
+    table.insert(3, "area_version", versions.mask(table["area"] == TOTAL_AREA, TOTAL_AREA))
     table["scoring"] = pd.array([s.scoring] * len(table), dtype="string")
     table = apply_disclosure(table, s)
     return table.sort_values(KEY_COLUMNS, ignore_index=True)

@@ -20,6 +20,24 @@ OUTPUT_DIR = "notebooks"  # under reports/
 KERNEL = "python3"
 
 
+# Tables each notebook needs; a notebook whose tables the build did not write (no walks,
+# no police index delivered) is skipped with a message instead of failing.
+REQUIRED_TABLES = {
+    "01_lagesbild.ipynb": ["estimates.parquet", "changes.parquet"],
+    "02_trygghetsvandringar.ipynb": ["estimates.parquet", "walk_followup.parquet",
+                                     "observations.parquet"],
+    "03_polisens_index.ipynb": ["estimates.parquet", "official_indices.parquet"],
+}
+
+
+def _has_rows(path: Path) -> bool:
+    if not path.is_file():
+        return False
+    import pyarrow.parquet as pq
+
+    return pq.ParquetFile(path).metadata.num_rows > 0
+
+
 def notebook_files(root: str | os.PathLike | None = None) -> list[Path]:
     """The notebooks to run: ``<root>/notebooks/*.ipynb``, else the ones shipped with the package."""
     own = project_paths(root).root / NOTEBOOK_DIR
@@ -61,6 +79,13 @@ def run_notebooks(root: str | os.PathLike | None = None, year: int | None = None
     params = {"year": None if year is None else int(year), "root": str(paths.root)}
     written = []
     for source in notebook_files(root):
+        missing = [t for t in REQUIRED_TABLES.get(source.name, [])
+                   if not _has_rows(paths.processed / t)]
+        if missing:
+            if progress:
+                progress(f"Hoppar över {source.name}: {', '.join(missing)} saknas eller är "
+                         "tom (finns underlaget i data/raw/?).")
+            continue
         target = out_dir / source.name
         tmp = out_dir / f".{source.stem}.tmp.ipynb"
         if progress:

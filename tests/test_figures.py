@@ -273,3 +273,10 @@ def test_walk_followup_chart_names_responsible_parties_from_the_vocabulary():
     ax = F.walk_followup_chart(rows, "ansvarig").axes[0]
     assert ytick_labels(ax) == ["Eslövs kommun", "ej angiven"]
     assert [t.get_text() for t in ax.texts] == ["  67\u00a0% åtgärdade"]  # none for the empty row
+
+
+def test_trend_breaks_on_the_estimates_own_area_version_without_a_register():
+    rows = _trend_rows()
+    rows = rows.assign(area_version=["01@2021" if y <= 2022 else "01@2023" for y in rows["year"]])
+    lines = F.trend(rows, "andel_otrygga", "otrygg_kvall").axes[0].lines
+    assert [list(line.get_xdata()) for line in lines] == [[2021, 2022], [2023, 2024]]

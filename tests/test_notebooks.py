@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import shutil
 import sys
@@ -63,8 +62,6 @@ def test_notebook_is_thin_and_reads_only_processed_tables(path):
 
 @pytest.fixture(scope="module")
 def executed(tmp_path_factory):
-    if importlib.util.find_spec("analysis.figures") is None:
-        pytest.skip("analysis/figures.py finns inte ännu")
     root = tmp_path_factory.mktemp("nbproj")
     shutil.copytree(DEFAULT_ROOT / "data" / "raw" / "demo", root / "data" / "raw" / "demo")
     build(root, progress=lambda s: None)
@@ -115,3 +112,17 @@ def test_manifest_says_demo_so_notebooks_mark_demo(executed):
     nb = nbformat.read(root / "reports" / "notebooks" / "03_polisens_index.ipynb", as_version=4)
     assert "Underlag: syntetiska demodata." in "".join(
         o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
+
+
+def test_survey_only_project_runs_the_survey_notebook_and_skips_the_others(tmp_path):
+    for folder in ("omraden", "trygghetsmatning"):
+        shutil.copytree(DEFAULT_ROOT / "data" / "raw" / "demo" / folder,
+                        tmp_path / "data" / "raw" / folder)
+    build(tmp_path, demo=False, progress=lambda s: None)
+    messages = []
+    written = run_notebooks(tmp_path, progress=messages.append, html=False)
+    assert [p.name for p in written] == ["01_lagesbild.ipynb"]
+    assert any(m.startswith("Hoppar över 02_trygghetsvandringar.ipynb") for m in messages)
+    assert any(m.startswith("Hoppar över 03_polisens_index.ipynb") for m in messages)
+    text = written[0].read_text(encoding="utf-8")
+    assert "Kartan visas inte" in text
