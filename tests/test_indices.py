@@ -66,7 +66,10 @@ def test_area_and_kommun_estimates(responses, register):
     # share Vet ej for fortkorning in area 01: 1 of 3 answered (weight 10 of 29.75)
     assert_allclose(get.loc[("01", "andel_vet_ej", "fortkorning"), "estimate"], 10 / 29.75)
     assert (table["scoring"] == "standard").all()
-    assert list(table.columns[:5]) == ["year", "area", "area_name", "indicator", "item"]
+    assert list(table.columns[:6]) == ["year", "area", "area_name", "area_version", "indicator",
+                                       "item"]
+    assert get.loc[("02", "poang", "nedskrapning"), "area_version"] == "02@2020"
+    assert get.loc[(TOTAL_AREA, "poang", "nedskrapning"), "area_version"] == TOTAL_AREA
     assert table.equals(table.sort_values(["year", "area", "indicator", "item"],
                                           ignore_index=True))
 
