@@ -18,13 +18,28 @@ from pathlib import Path
 from analysis.problems import DataError, format_report
 
 
+class _SwedishHelp(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        return super().add_usage(usage, actions, groups,
+                                 prefix="användning: " if prefix is None else prefix)
+
+
+def _swedish(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    parser._positionals.title = "kommandon och argument"
+    parser._optionals.title = "flaggor"
+    for action in parser._actions:
+        if action.dest == "help":
+            action.help = "visa den här hjälpen"
+    return parser
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="trygghet",
+        prog="trygghet", formatter_class=_SwedishHelp,
         description="Lägesbild från trygghetsmätning och trygghetsvandringar.")
     parser.add_argument("--rot", default=None,
                         help="projektets rotmapp (standard: den här klonen)")
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="KOMMANDO")
     b = sub.add_parser("build", help="bygg alla bearbetade tabeller från data/raw/")
     source = b.add_mutually_exclusive_group()
     source.add_argument("--demo", action="store_true",
@@ -45,6 +60,10 @@ def _parser() -> argparse.ArgumentParser:
                    help="områdesregister (standard: omraden/omradesindelning.csv i rådata)")
     v.add_argument("--mappning", default=None, help="kolumnmappning för leverantörens rubriker")
     v.add_argument("--ar", type=int, default=None, help="undersökningsår om filen saknar år")
+    _swedish(parser)
+    for sub_parser in sub.choices.values():
+        sub_parser.formatter_class = _SwedishHelp
+        _swedish(sub_parser)
     return parser
 
 
