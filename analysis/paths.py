@@ -88,3 +88,8 @@ KOMMUN_GEO_FILE = "kommun.geojson"
 
 # Safety walks (issue 3), a sub-folder of a raw source: vandringar.csv + one protocol per walk.
 WALKS_DIR = "trygghetsvandringar"
+
+# Citizen promises (medborgarlöften), a sub-folder of a raw source: one registry per year
+# (medborgarloften_2022.yaml ...) and the activity log.
+PROMISES_DIR = "medborgarloften"
+ACTIVITY_LOG_STEM = "aktivitetslogg"

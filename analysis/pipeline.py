@@ -60,6 +60,7 @@ def _stages() -> list[tuple[str, Callable[[BuildContext], StageResult]]]:
     from analysis.indices import indices_stage
     from analysis.official import official_stage
     from analysis.places import places_stage
+    from analysis.promises import promises_stage
     from analysis.report import report_stage
     from analysis.survey import survey_stage
     from analysis.walks import walks_stage
@@ -70,6 +71,7 @@ def _stages() -> list[tuple[str, Callable[[BuildContext], StageResult]]]:
         ("polisens index", official_stage),
         ("områdespolygoner och platser", places_stage),
         ("trygghetsvandringar", walks_stage),
+        ("medborgarlöften", promises_stage),
         ("CSV för Örat mot marken", exports_stage),
         ("lägesbild och figurer", report_stage),
     ]
@@ -124,8 +126,9 @@ def build(root=None, *, demo: bool | None = None, quarantine: bool = False,
     reports: dict[str, bytes] = {}
     if settings_file.is_file():
         inputs.append(settings_file)
-    for i, (name, stage) in enumerate(_stages(), start=1):
-        progress(f"[{i}/{len(_stages())}] {name} ...")
+    stages = _stages()
+    for i, (name, stage) in enumerate(stages, start=1):
+        progress(f"[{i}/{len(stages)}] {name} ...")
         result = stage(ctx)
         for key, table in result.outputs.items():
             if key in outputs:

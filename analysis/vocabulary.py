@@ -230,3 +230,33 @@ FIGURES = {
     "changes_title": "Förändring {year_from}–{year_to}: {indicator}",
     "map_title": "{indicator} {year}: {item}",
 }
+
+# Citizen promises (analysis/promises.py): statuses, indicator kinds and activity types.
+PROMISES = {
+    "status": {
+        "met": "uppfyllt",
+        "partly": "delvis uppfyllt",
+        "not_met": "ej uppfyllt",
+        "unknown": "kan inte bedömas",
+    },
+    "kinds": {
+        "aktivitet": "Aktivitet (aktivitetsloggen)",
+        "enkat": "Trygghetsmätningen",
+        "vandring": "Trygghetsvandringar",
+        "milstolpe": "Milstolpe",
+        "polisindex": "Polisens index",
+    },
+    "activity_types": {
+        "trafikinsats": "Trafikinsats",
+        "trygghetsvandring": "Trygghetsvandring",
+        "riskzonssamtal": "Riskzonssamtal",
+        "samverkansmote": "Samverkansmöte",
+        "orat_mot_marken": "Möte i Örat mot marken",
+        "grannsamverkan": "Grannsamverkan",
+        "uniformerad_narvaro": "Uniformerad närvaro",
+        "drogforebyggande": "Drogförebyggande insats",
+        "kameraovervakning": "Kameraövervakning (ansökan m.m.)",
+        "ovrigt": "Övrigt",
+    },
+    "directions": {"minska": "ska minska", "oka": "ska öka"},
+}

@@ -17,9 +17,9 @@ DEMO_NOTICE = ("SYNTETISKA DEMODATA – påhittade svar och observationer som li
 
 
 def _parts():
-    from analysis.demo import areas, geo, official, survey, walks
+    from analysis.demo import areas, geo, official, promises, survey, walks
 
-    return [areas, survey, official, geo, walks]
+    return [areas, survey, official, geo, walks, promises]
 
 
 def write_demo(root=None, progress=print) -> list[Path]:
