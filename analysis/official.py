@@ -963,10 +963,7 @@ def official_stage(ctx):
     register_path = ctx.source / AREAS_DIR / AREA_REGISTER_FILE
     register = read_area_register(register_path)
     delivery = load_official(read_official_tables(files), register)
-    if delivery.problems and not ctx.quarantine:
-        raise DataError(delivery.problems,
-                        title="Polisens indextabeller har fel – inget har skrivits. Rätta "
-                              "filerna, eller kör med --karantan för att lägga undan raderna")
+    ctx.stop_on_problems(delivery.problems, "Polisens indextabeller")
     notes = []
     estimates = ctx.tables.get(ESTIMATES_FILE)
     if estimates is None:

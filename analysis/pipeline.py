@@ -41,6 +41,19 @@ class BuildContext:
     progress: Callable[[str], None] = print
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
 
+    def stop_on_problems(self, problems: list, what: str) -> None:
+        """Raise a ``DataError`` with every problem unless the build quarantines bad rows.
+
+        ``what`` names the delivery in Swedish ("Trygghetsmätningen"); the message says
+        that nothing was written and how to go on.
+        """
+        if problems and not self.quarantine:
+            from analysis.problems import DataError
+
+            raise DataError(problems, title=f"{what} har fel – inget har skrivits. Rätta "
+                                            "filerna, eller kör med --karantan för att lägga "
+                                            "undan raderna")
+
 
 @dataclass
 class StageResult:

@@ -1233,10 +1233,7 @@ def promises_stage(ctx):
     activities, rejected = None, problems_frame([])
     if log_path is not None:
         delivery = validate_activities(read_activity_log(log_path), register)
-        if delivery.problems and not ctx.quarantine:
-            raise DataError(delivery.problems,
-                            title="Aktivitetsloggen har fel – inget har skrivits. Rätta filen, "
-                                  "eller kör med --karantan för att lägga undan raderna")
+        ctx.stop_on_problems(delivery.problems, "Aktivitetsloggen")
         activities, rejected = delivery.activities, delivery.rejected
         accounting[f"{PROMISES_DIR}/{log_path.name}"] = delivery.accounting
         inputs.append(log_path)

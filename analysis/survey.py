@@ -418,10 +418,7 @@ def survey_stage(ctx):
     mapping = read_column_mapping(mapping_path, codebook) if mapping_path.is_file() else None
     files = survey_files(folder)
     delivery = load_survey(files, register=register, codebook=codebook, mapping=mapping)
-    if delivery.problems and not ctx.quarantine:
-        raise DataError(delivery.problems,
-                        title="Trygghetsmätningen har fel – inget har skrivits. Rätta filerna, "
-                              "eller kör med --karantan för att lägga undan raderna")
+    ctx.stop_on_problems(delivery.problems, "Trygghetsmätningen")
     for note in delivery.notices:
         ctx.progress(f"  Obs: {note.format()}")
     ctx.tables["area_register"] = register

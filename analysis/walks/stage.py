@@ -5,7 +5,6 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.paths import GEO_DIR, WALKS_DIR
-from analysis.problems import DataError
 from analysis.walks.compare import walks_vs_survey
 from analysis.walks.followup import declined_table, default_as_of, followup_table
 from analysis.walks.load import load_walks, walk_files
@@ -80,10 +79,7 @@ def walks_stage(ctx):
                           vocabulary=vocabulary,
                           repeat_distance_m=s.walk_repeat_distance_m,
                           repeat_same_category=s.walk_repeat_same_category)
-    if delivery.problems and not ctx.quarantine:
-        raise DataError(delivery.problems,
-                        title="Trygghetsvandringarna har fel – inget har skrivits. Rätta "
-                              "filerna, eller kör med --karantan för att lägga undan raderna")
+    ctx.stop_on_problems(delivery.problems, "Trygghetsvandringarna")
     for note in delivery.notices:
         ctx.progress(f"  Obs: {note.format()}")
     obs = delivery.observations
