@@ -79,10 +79,31 @@ def _check_overlaps(register: pd.DataFrame, file: str) -> None:
         raise DataError(problems, title="Områdesregistret kan inte användas")
 
 
+def valid_in_year(frame: pd.DataFrame, year) -> np.ndarray:
+    """True for the rows of a register (or area polygons) valid in ``year``.
+
+    ``year`` is one year, or one year per row (array-like). A row is valid from
+    ``valid_from`` to ``valid_to`` inclusive; an empty ``valid_to`` means still valid.
+    This is the one definition of "area valid in year Y".
+    """
+    years = np.asarray(year, dtype="float64") if np.ndim(year) else float(year)
+    start = pd.to_numeric(frame["valid_from"], errors="coerce").to_numpy(dtype="float64",
+                                                                        na_value=np.nan)
+    end = pd.to_numeric(frame["valid_to"], errors="coerce").to_numpy(dtype="float64",
+                                                                    na_value=np.nan)
+    end = np.where(np.isnan(end), np.inf, end)
+    with np.errstate(invalid="ignore"):
+        return (start <= years) & (end >= years)
+
+
 def areas_in_year(register: pd.DataFrame, year: int) -> pd.DataFrame:
     """The area versions valid in ``year``."""
-    valid = (register["valid_from"] <= year) & (register["valid_to"].fillna(9999) >= year)
-    return register[valid.fillna(False)].reset_index(drop=True)
+    return register[valid_in_year(register, year)].reset_index(drop=True)
+
+
+def area_codes_in_year(register: pd.DataFrame, year: int) -> list[str]:
+    """The codes of the areas valid in ``year``, sorted."""
+    return sorted(register.loc[valid_in_year(register, year), "area"].astype(str).unique())
 
 
 def area_versions(register: pd.DataFrame, areas: pd.Series, years: pd.Series) -> pd.Series:
@@ -91,8 +112,8 @@ def area_versions(register: pd.DataFrame, areas: pd.Series, years: pd.Series) ->
                           "year": pd.array(years, dtype="Int64")})
     merged = frame.reset_index().merge(register[["area", "valid_from", "valid_to", "version"]],
                                        on="area", how="left")
-    ok = (merged["valid_from"] <= merged["year"]) & (merged["valid_to"].fillna(9999) >= merged["year"])
-    merged = merged[ok.fillna(False)]
+    merged = merged[valid_in_year(merged, merged["year"].to_numpy(dtype="float64",
+                                                                 na_value=np.nan))]
     out = pd.Series(pd.NA, index=range(len(frame)), dtype="string")
     out.iloc[merged["index"].to_numpy()] = merged["version"].to_numpy()
     out.index = areas.index

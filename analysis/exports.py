@@ -212,23 +212,20 @@ CHANGE_DESCRIPTIONS = ESTIMATE_DESCRIPTIONS | {
 }
 
 
-def exports_stage(ctx):
-    """Pipeline stage: estimates and changes -> CSV + data dictionary under ``reports/csv/``."""
-    from analysis.pipeline import StageResult
-
-    est = ctx.tables["estimates.parquet"]
-    ch = ctx.tables["changes.parquet"]
-    years = sorted(int(y) for y in est["year"].unique())
-    source = ("syntetiska demodata (inte verkliga svar)" if ctx.source == ctx.paths.demo_raw
+def export_files(estimates: pd.DataFrame, changes: pd.DataFrame, *, settings: Settings,
+                 demo: bool) -> dict[str, bytes]:
+    """The CSV files and their data dictionaries, ``{"csv/<name>.csv": bytes, ...}``."""
+    years = sorted(int(y) for y in estimates["year"].unique())
+    source = ("syntetiska demodata (inte verkliga svar)" if demo
               else "polisens trygghetsmätning, kommunens leverans")
-    reports = {}
+    out = {}
     for name, frame, title, desc in [
-        ("skattningar", estimates_for_sharing(est), "Skattningar per område och år",
+        ("skattningar", estimates_for_sharing(estimates), "Skattningar per område och år",
          ESTIMATE_DESCRIPTIONS),
-        ("forandringar", changes_for_sharing(ch), "Förändringar mellan undersökningsår",
+        ("forandringar", changes_for_sharing(changes), "Förändringar mellan undersökningsår",
          CHANGE_DESCRIPTIONS),
     ]:
-        reports[f"{EXPORT_DIR}/{name}.csv"] = excel_csv(frame)
-        reports[f"{EXPORT_DIR}/{name}_dataordlista.txt"] = data_dictionary(
-            title, frame, desc, years=years, settings=ctx.settings, source=source)
-    return StageResult(reports=reports)
+        out[f"{EXPORT_DIR}/{name}.csv"] = excel_csv(frame)
+        out[f"{EXPORT_DIR}/{name}_dataordlista.txt"] = data_dictionary(
+            title, frame, desc, years=years, settings=settings, source=source)
+    return out

@@ -177,19 +177,3 @@ def year_changes(estimates: pd.DataFrame, register: pd.DataFrame, *,
             "p_bh", "significant", "comparable", "suppressed", "flag_reason"]
     out = merged[cols].rename(columns={"area_name_to": "area_name"})
     return out.sort_values(["year_to", "area", "indicator", "item"], ignore_index=True)
-
-
-def indices_stage(ctx):
-    """Pipeline stage: responses -> ``estimates.parquet`` and ``changes.parquet``."""
-    from analysis.pipeline import StageResult
-
-    responses = ctx.tables["responses.parquet"]
-    register = ctx.tables["area_register"]
-    estimates = area_estimates(responses, register, settings=ctx.settings, progress=ctx.progress)
-    changes = year_changes(estimates, register, settings=ctx.settings)
-    n_sig = int(changes["significant"].sum())
-    ctx.progress(f"  {len(estimates)} skattningar, {len(changes)} förändringar "
-                 f"({n_sig} statistiskt säkerställda efter Benjamini–Hochberg)")
-    return StageResult(outputs={ESTIMATES_FILE: estimates, CHANGES_FILE: changes},
-                       accounting={"skattningar": {"rader": len(estimates),
-                                                   "undertryckta": int(estimates["suppressed"].sum())}})

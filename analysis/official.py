@@ -56,7 +56,7 @@ from analysis import problems as P
 from analysis.areas import TOTAL_AREA, TOTAL_AREA_NAME, area_versions, read_area_register
 from analysis.codebook import PoliceIndicator, load_police_indicators
 from analysis.files import RawTable, normalise_label, parse_numbers, read_table
-from analysis.paths import AREA_REGISTER_FILE, AREAS_DIR, OFFICIAL_DIR
+from analysis.paths import AREA_REGISTER_FILE, AREAS_DIR
 from analysis.problems import DataError, Problem
 from analysis.settings import Settings
 
@@ -662,7 +662,7 @@ def load_official(tables: Iterable[RawTable], register: pd.DataFrame,
     else:
         table = empty_official()
     table = table.sort_values([*KEY, "vintage"], ignore_index=True)
-    rejected = pd.concat([r for r in rejected_parts if len(r)] or [_empty_rejected()],
+    rejected = pd.concat([r for r in rejected_parts if len(r)] or [empty_rejected()],
                          ignore_index=True).sort_values(["fil", "rad"], ignore_index=True)
     return OfficialDelivery(table, rejected, problems, accounting)
 
@@ -684,7 +684,7 @@ def _rejected_rows(table: RawTable, rows: list[int], by_row: dict[int, list[Prob
     return frame
 
 
-def _empty_rejected() -> pd.DataFrame:
+def empty_rejected() -> pd.DataFrame:
     return pd.DataFrame({"fil": pd.array([], dtype="string"), "rad": pd.array([], dtype="int64"),
                          "orsak": pd.array([], dtype="string"),
                          "meddelande": pd.array([], dtype="string")})
@@ -941,41 +941,3 @@ def _typed_side(frame: pd.DataFrame) -> pd.DataFrame:
 def empty_side_by_side() -> pd.DataFrame:
     """A side-by-side table with no rows (the schema of ``official_vs_survey.parquet``)."""
     return _typed_side(pd.DataFrame({c: [] for c in SIDE_BY_SIDE_COLUMNS}))
-
-
-# --- pipeline stage ----------------------------------------------------------------------
-
-
-def official_stage(ctx):
-    """Pipeline stage: ``polisens_index/`` -> ``official_indices.parquet`` (every vintage),
-    ``official_vs_survey.parquet`` (beside ``estimates.parquet``) and the rejected rows."""
-    from analysis.pipeline import StageResult
-
-    folder = ctx.source / OFFICIAL_DIR
-    files = official_files(folder)
-    if not files:
-        note = (f"Inga tabeller med polisens index i {OFFICIAL_DIR}/; "
-                "tabellerna med polisens index är tomma.")
-        ctx.progress(f"  {note}")
-        return StageResult(outputs={OFFICIAL_FILE: empty_official(),
-                                    SIDE_BY_SIDE_FILE: empty_side_by_side(),
-                                    REJECTED_FILE: _empty_rejected()}, notes=[note])
-    register_path = ctx.source / AREAS_DIR / AREA_REGISTER_FILE
-    register = read_area_register(register_path)
-    delivery = load_official(read_official_tables(files), register)
-    ctx.stop_on_problems(delivery.problems, "Polisens indextabeller")
-    notes = []
-    estimates = ctx.tables.get(ESTIMATES_FILE)
-    if estimates is None:
-        side = empty_side_by_side()
-        notes.append("Inga egna skattningar: polisens index visas inte sida vid sida.")
-    else:
-        side = official_vs_survey(delivery.table, estimates)
-    accounting = {f"{OFFICIAL_DIR}/{k}": v for k, v in delivery.accounting.items()}
-    total = sum(a["lasta"] for a in delivery.accounting.values())
-    ctx.progress(f"  {total} rader lästa, {len(delivery.table)} godkända, "
-                 f"{len(delivery.rejected)} avvisade; {int(delivery.table['restated'].sum())} "
-                 f"reviderade värden; {len(side)} rader sida vid sida")
-    return StageResult(outputs={OFFICIAL_FILE: delivery.table, SIDE_BY_SIDE_FILE: side,
-                                REJECTED_FILE: delivery.rejected},
-                       inputs=[register_path, *files], accounting=accounting, notes=notes)

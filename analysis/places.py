@@ -971,81 +971,15 @@ def find_geodata(folder: Path, stem: str) -> Path | None:
     return found[0] if found else None
 
 
-def _with_sidecars(path: Path) -> list[Path]:
+def geodata_files(path: Path) -> list[Path]:
+    """The file and, for a Shapefile, its sidecar files (all are inputs of the build)."""
     if path.suffix.lower() != ".shp":
         return [path]
     return [path] + [path.with_suffix(s) for s in (".shx", ".dbf", ".prj", ".cpg")
                      if path.with_suffix(s).is_file()]
 
 
-def places_stage(ctx):
-    """Pipeline stage: ``geodata/`` -> ``areas.parquet`` and ``places.parquet`` (GeoParquet, EPSG:3006).
-
-    Reads ``omraden.gpkg`` (or .geojson/.shp) and ``platser.geojson`` (or
-    .gpkg/.shp) and, if present, ``kommun.geojson``. The areas must match the
-    area register; areas that lie wholly outside the kommun are an error (a
-    sign of a wrong CRS). Geometry problems always stop the build (quarantine
-    does not apply: a dropped polygon would silently move observations to
-    another area). Without a ``geodata`` folder the stage writes nothing and
-    says so. Puts the tables in ``ctx.tables`` (and the outline as
-    ``ctx.tables["kommun"]``) for later stages.
-    """
-    from analysis.areas import read_area_register
-    from analysis.paths import (
-        AREA_REGISTER_FILE,
-        AREAS_DIR,
-        AREAS_GEO_STEM,
-        GEO_DIR,
-        KOMMUN_GEO_FILE,
-        PLACES_GEO_STEM,
-    )
-    from analysis.pipeline import StageResult
-
-    folder = ctx.source / GEO_DIR
-    if not folder.is_dir():
-        note = (f"Ingen mapp {GEO_DIR}/ i rådata: områdespolygoner och platser saknas, "
-                "så areas.parquet och places.parquet skrivs inte.")
-        ctx.progress(f"  Obs: {note}")
-        return StageResult(notes=[note])
-    areas_path = find_geodata(folder, AREAS_GEO_STEM)
-    places_path = find_geodata(folder, PLACES_GEO_STEM)
-    missing = [f"{GEO_DIR}/{stem}.gpkg (eller .geojson/.shp)"
-               for stem, p in [(AREAS_GEO_STEM, areas_path), (PLACES_GEO_STEM, places_path)]
-               if p is None]
-    if missing:
-        raise DataError([Problem(m, None, None, None, "saknad_fil", "filen saknas.",
-                                 "Lägg den i rådatamappen eller ta bort mappen geodata.")
-                         for m in missing], title="Geodata saknas")
-    register_path = ctx.source / AREAS_DIR / AREA_REGISTER_FILE
-    register = ctx.tables.get("area_register")
-    if register is None:
-        register = read_area_register(register_path)
-    areas = read_areas(areas_path)
-    validate_areas_against_register(areas, register, file=areas_path.name)
-    inputs = [register_path, *_with_sidecars(areas_path)]
-    kommun_path = folder / KOMMUN_GEO_FILE
-    if kommun_path.is_file():
-        kommunkod = ctx.settings.kommunkod
-        outline = kommun_outline(kommun_path, kommunkod)
-        _check_areas_in_kommun(areas, outline, areas_path.name)
-        ctx.tables["kommun"] = gpd.GeoDataFrame({"kommunkod": [kommunkod]}, geometry=[outline],
-                                                crs=ANALYSIS_CRS)
-        inputs.append(kommun_path)
-    places = read_places(places_path)
-    inputs.extend(_with_sidecars(places_path))
-    accounting = {}
-    for path, table in [(areas_path, areas), (places_path, places)]:
-        read = len(table)  # geometry problems raise, so every feature read is accepted
-        acc = {"lasta": read, "godkanda": len(table), "avvisade": 0, "orsaker": {}}
-        if acc["godkanda"] + acc["avvisade"] != acc["lasta"]:
-            raise RuntimeError(f"radredovisningen går inte ihop för {path.name}: {acc}")
-        accounting[f"{GEO_DIR}/{path.name}"] = acc
-    ctx.progress(f"  {len(areas)} områdesversioner och {len(places)} platser lästa")
-    return StageResult(outputs={"areas.parquet": areas, "places.parquet": places},
-                       inputs=inputs, accounting=accounting)
-
-
-def _check_areas_in_kommun(areas: gpd.GeoDataFrame, outline, file: str) -> None:
+def check_areas_in_kommun(areas: gpd.GeoDataFrame, outline, file: str) -> None:
     outside = ~areas.geometry.intersects(outline)
     if outside.any():
         raise DataError([Problem(file, int(r["source_row"]), GEOMETRY_COLUMN, str(r["version"]),

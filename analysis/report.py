@@ -417,17 +417,3 @@ def report_outputs(tables: dict, *, year: int | None = None, demo: bool,
     page = lagesbild_html(tables, year=year, demo=demo, settings=settings, pngs=pngs,
                           notes=notes)
     return pngs | {REPORT_FILE: page}, notes
-
-
-def report_stage(ctx):
-    """Pipeline stage: figures under ``reports/figurer/`` and ``reports/lagesbild.html``."""
-    from analysis.pipeline import StageResult
-
-    if "estimates.parquet" not in ctx.tables:
-        return StageResult(notes=["Inga skattningar: lägesbilden skapas inte."])
-    demo = ctx.source == ctx.paths.demo_raw
-    reports, notes = report_outputs(ctx.tables, demo=demo, settings=ctx.settings)
-    ctx.progress(f"  {len(reports) - 1} figurer och {REPORT_FILE}")
-    for note in notes:
-        ctx.progress(f"  Obs: {note}")
-    return StageResult(reports=reports, notes=notes)

@@ -38,7 +38,7 @@ from analysis import problems as P
 from analysis.areas import areas_in_year, read_area_register
 from analysis.codebook import Codebook, load_codebook
 from analysis.files import RawTable, map_headers, normalise_label, parse_numbers, read_table
-from analysis.paths import AREA_REGISTER_FILE, AREAS_DIR, COLUMN_MAPPING_FILE, SURVEY_DIR
+from analysis.paths import COLUMN_MAPPING_FILE, SURVEY_DIR
 from analysis.problems import DataError, Problem
 
 BASE_COLUMNS = ["respondent_id", "year", "area", "stratum", "weight", "sex", "age_group"]
@@ -404,30 +404,3 @@ def read_responses(path_or_paths, *, register: pd.DataFrame | str | os.PathLike,
     if delivery.problems and not quarantine:
         raise DataError(delivery.problems, title="Trygghetsmätningen har fel")
     return delivery.responses
-
-
-def survey_stage(ctx):
-    """Pipeline stage: survey files -> ``responses.parquet`` and ``avvisade_rader.parquet``."""
-    from analysis.pipeline import StageResult
-
-    codebook = load_codebook()
-    register_path = ctx.source / AREAS_DIR / AREA_REGISTER_FILE
-    register = read_area_register(register_path)
-    folder = ctx.source / SURVEY_DIR
-    mapping_path = folder / COLUMN_MAPPING_FILE
-    mapping = read_column_mapping(mapping_path, codebook) if mapping_path.is_file() else None
-    files = survey_files(folder)
-    delivery = load_survey(files, register=register, codebook=codebook, mapping=mapping)
-    ctx.stop_on_problems(delivery.problems, "Trygghetsmätningen")
-    for note in delivery.notices:
-        ctx.progress(f"  Obs: {note.format()}")
-    ctx.tables["area_register"] = register
-    inputs = [register_path, *files] + ([mapping_path] if mapping else [])
-    accounting = {f"trygghetsmatning/{k}": v for k, v in delivery.accounting.items()}
-    total = sum(a["lasta"] for a in delivery.accounting.values())
-    ctx.progress(f"  {total} rader lästa, {len(delivery.responses)} godkända, "
-                 f"{len(delivery.rejected)} avvisade")
-    return StageResult(outputs={RESPONSES_FILE: delivery.responses,
-                                REJECTED_FILE: delivery.rejected},
-                       inputs=inputs, accounting=accounting,
-                       notes=[n.format() for n in delivery.notices])

@@ -23,7 +23,6 @@ from analysis.promises import (
     parse_registry,
     parse_target,
     promise_motivation,
-    promises_stage,
     read_registry,
     registry_context,
     validate_activities,
@@ -394,7 +393,10 @@ def test_motivation_ranks_published_problems_and_shows_uncovered_top_problems(tm
 
 
 def only_promises(monkeypatch):
-    monkeypatch.setattr(pipeline, "_stages", lambda: [("medborgarlöften", promises_stage)])
+    """Build only the area register and the promises (their declared needs)."""
+    build = pipeline.build
+    monkeypatch.setattr(pipeline, "build",
+                        lambda *a, **k: build(*a, stages=["areas", "promises"], **k))
 
 
 def write_promises(project: Path, yaml_body: str | None, log: str | None = None) -> Path:

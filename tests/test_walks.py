@@ -14,6 +14,7 @@ from pyproj import Transformer
 
 from analysis.files import xlsx_bytes
 from analysis.pipeline import build
+from analysis.places import read_areas, read_places
 from analysis.problems import DataError
 from analysis.walks import (
     declined_reasons,
@@ -616,9 +617,9 @@ def test_quarantine_build_writes_rejected_rows_without_free_text(project):
 
 
 def test_stage_in_quarantine_survives_when_every_row_is_rejected(project):
-    from analysis.pipeline import BuildContext
     from analysis.settings import Settings
-    from analysis.walks import walks_stage
+    from analysis.stages.context import BuildContext
+    from analysis.stages.walks import run as walks_stage
 
     rows = v1_rows()
     for r in rows:
@@ -626,6 +627,9 @@ def test_stage_in_quarantine_survives_when_every_row_is_rejected(project):
     p = walk_project(project, rows)
     ctx = BuildContext(paths=None, source=p / "data" / "raw", settings=Settings(),
                        quarantine=True, progress=lambda s: None)
+    geo = p / "data" / "raw" / "geodata"
+    ctx.tables["areas.parquet"] = read_areas(geo / "omraden.gpkg")
+    ctx.tables["places.parquet"] = read_places(geo / "platser.gpkg")
     result = walks_stage(ctx)
     assert len(result.outputs["observations.parquet"]) == 0
     assert len(result.outputs["avvisade_observationer.parquet"]) == 4
@@ -636,9 +640,9 @@ def test_stage_in_quarantine_survives_when_every_row_is_rejected(project):
 
 
 def test_stage_without_a_walks_folder_writes_nothing_and_says_so(project):
-    from analysis.pipeline import BuildContext
     from analysis.settings import Settings
-    from analysis.walks import walks_stage
+    from analysis.stages.context import BuildContext
+    from analysis.stages.walks import run as walks_stage
 
     ctx = BuildContext(paths=None, source=project / "data" / "raw", settings=Settings(),
                        progress=lambda s: None)

@@ -6,7 +6,6 @@
   accepted from rejected rows, with row accounting;
 * ``followup``: share fixed, time to fix, declined, open backlog, repeats;
 * ``compare``: observation counts beside the survey's related items;
-* ``stage``: the pipeline stage.
 
 The format an analyst delivers is described in ``docs/vandringar.md``.
 """
@@ -23,12 +22,11 @@ from analysis.walks.followup import (
 )
 from analysis.walks.load import WalkDelivery, load_walks, read_walks, walk_files
 from analysis.walks.protocols import crs_code, parse_dates
-from analysis.walks.stage import walks_stage
 from analysis.walks.terms import load_walk_vocabulary, match_key
 
 __all__ = [
     "WalkDelivery", "crs_code", "declined_reasons", "default_as_of", "followup",
     "followup_table", "load_walk_vocabulary", "load_walks", "match_key", "observation_flags",
     "parse_dates", "rank_correlation", "read_walks", "repeat_pairs", "status_as_of",
-    "walk_files", "walks_stage", "walks_vs_survey",
+    "walk_files", "walks_vs_survey",
 ]

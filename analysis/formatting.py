@@ -1,0 +1,130 @@
+"""Swedish numbers, one home for every output: figures, HTML, notebooks and CSV.
+
+Text for people (figures, HTML, notebook sentences): decimal comma, a narrow no-break
+space between thousands ("12 345"), a real minus sign, a no-break space before ``%``
+("45 %"), percentage points written out ("5 procentenheter") and p-values with three
+decimals ("0,042", "< 0,001"). ``–`` stands for a missing value.
+
+Cells of the Excel-ready CSV (``csv_decimal``/``csv_int``) are machine-readable numbers
+instead: decimal comma, no thousands separator, no unit, empty when missing.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+THIN = "\u202f"  # narrow no-break space between thousands
+NBSP = "\u00a0"  # no-break space before the percent sign
+MINUS = "\u2212"
+MISSING = "–"
+
+
+def _missing(value) -> bool:
+    if value is None:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def sv_number(value, decimals: int = 2) -> str:
+    """``12345.678`` -> ``"12 345,68"``; negative with a real minus; missing -> ``"–"``."""
+    if _missing(value):
+        return MISSING
+    value = float(value)
+    if math.isinf(value):
+        return MISSING
+    text = f"{abs(value):,.{decimals}f}".replace(",", THIN).replace(".", ",")
+    negative = value < 0 and any(c not in "0," + THIN for c in text)
+    return (MINUS if negative else "") + text
+
+
+def sv_count(value) -> str:
+    """A whole number with a space between thousands: ``12345`` -> ``"12 345"``."""
+    return sv_number(value, 0)
+
+
+def sv_percent(value, decimals: int = 0) -> str:
+    """A proportion as Swedish percent: ``0.453`` -> ``"45 %"``."""
+    if _missing(value):
+        return MISSING
+    return f"{sv_number(100 * float(value), decimals)}{NBSP}%"
+
+
+def sv_percent_range(low, high, decimals: int = 0) -> str:
+    """An interval of proportions: ``"44–60 %"``."""
+    if _missing(low) or _missing(high):
+        return MISSING
+    return f"{sv_number(100 * float(low), decimals)}–{sv_percent(high, decimals)}"
+
+
+def sv_pp(delta, decimals: int = 0, signed: bool = False) -> str:
+    """A difference of proportions in percentage points: ``0.05`` -> ``"5 procentenheter"``
+    (``signed``: ``"+5 procentenheter"``, ``"−5 procentenheter"``)."""
+    if _missing(delta):
+        return MISSING
+    delta = float(delta)
+    text = sv_number(abs(100 * delta), decimals)
+    sign = ("+" if delta > 0 else MINUS if delta < 0 else "") if signed else (
+        MINUS if delta < 0 and text.strip("0," + THIN) else "")
+    return f"{sign}{text} procentenheter"
+
+
+def sv_p(p) -> str:
+    """A p-value: ``"< 0,001"`` or three decimals (``"0,042"``)."""
+    if _missing(p):
+        return MISSING
+    return "< 0,001" if float(p) < 0.001 else sv_number(p, 3)
+
+
+def sv_value(value, proportion: bool, decimals: int | None = None) -> str:
+    """Percent without decimals for proportions, two decimals for means and indices."""
+    if proportion:
+        return sv_percent(value, 0 if decimals is None else decimals)
+    return sv_number(value, 2 if decimals is None else decimals)
+
+
+def sv_interval(low, high, proportion: bool) -> str:
+    """``"44–60 %"`` for proportions, ``"1,20–1,45"`` for means."""
+    if proportion:
+        return sv_percent_range(low, high)
+    return f"{sv_number(low, 2)}–{sv_number(high, 2)}"
+
+
+def sv_list(values) -> str:
+    """``["a", "b", "c"]`` -> ``"a, b och c"``."""
+    values = [str(v) for v in values]
+    if len(values) <= 1:
+        return "".join(values)
+    return ", ".join(values[:-1]) + " och " + values[-1]
+
+
+# --- cells of the Excel-ready CSV ------------------------------------------------------------
+
+
+def csv_decimal(values: pd.Series, decimals: int) -> pd.Series:
+    """Numbers as text with a decimal comma and a fixed number of decimals; blank if missing.
+
+    Rounding is explicit (numpy rounds half to even on the binary value, as Excel's display
+    does for such values); ``-0,0`` is written ``0,0``.
+    """
+    v = pd.to_numeric(values, errors="coerce").astype("float64").round(decimals) + 0.0
+    text = ["" if not np.isfinite(x) else f"{x:.{decimals}f}".replace(".", ",") for x in v]
+    return pd.Series(text, index=v.index, dtype="string")
+
+
+def csv_int(values: pd.Series) -> pd.Series:
+    """Whole numbers as text; blank if missing."""
+    v = pd.to_numeric(values, errors="coerce")
+    return pd.Series(["" if pd.isna(x) else str(int(x)) for x in v], index=v.index,
+                     dtype="string")
+
+
+def csv_yes_no(values: pd.Series) -> pd.Series:
+    """Booleans as ``ja``/``nej``."""
+    return pd.Series(["ja" if bool(x) else "nej" for x in values], index=values.index,
+                     dtype="string")

@@ -1,0 +1,88 @@
+"""Stage: ``trygghetsvandringar/`` -> observations, walks and follow-up tables.
+
+Outputs ``observations.parquet`` (GeoParquet, EPSG:3006, with ``area`` and ``place``; the
+only table with free text), ``walks.parquet``, ``walk_followup.parquet``,
+``walk_declined.parquet``, ``walks_vs_survey.parquet`` (when the survey estimates exist)
+and ``avvisade_observationer.parquet`` (rejected rows, no free text). Strict unless the
+build quarantines. Without a ``trygghetsvandringar/`` folder the stage writes nothing.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis import tables as T
+from analysis.paths import WALKS_DIR
+from analysis.stages.context import BuildContext, Stage, StageResult
+from analysis.walks.compare import walks_vs_survey
+from analysis.walks.followup import declined_table, default_as_of, followup_table
+from analysis.walks.load import load_walks, walk_files
+from analysis.walks.terms import load_walk_vocabulary
+
+OUTSIDE_KEY = f"{WALKS_DIR} (utanför alla områden)"
+
+
+def _as_of(setting: str | None, observations, walks) -> pd.Timestamp:
+    """The follow-up date: the setting, else the last date in the observations, else the
+    last walk (everything rejected in quarantine), else 1 January 2000 (no walks at all)."""
+    if setting:
+        return pd.Timestamp(setting)
+    if len(observations):
+        return default_as_of(observations)
+    last = walks["walk_date"].max()
+    return pd.Timestamp("2000-01-01") if pd.isna(last) else pd.Timestamp(last)
+
+
+def run(ctx: BuildContext) -> StageResult:
+    folder = ctx.source / WALKS_DIR
+    walks_path, protocols = walk_files(folder)
+    if walks_path is None and not protocols:
+        note = (f"Ingen mapp {WALKS_DIR}/ med vandringar.csv i rådata: inga "
+                "trygghetsvandringar att läsa.")
+        ctx.progress(f"  Obs: {note}")
+        return StageResult(notes=[note])
+    s = ctx.settings
+    vocabulary = load_walk_vocabulary()
+    kommun = ctx.maybe(T.KOMMUN)
+    delivery = load_walks(folder, areas=ctx.maybe(T.AREAS), places=ctx.maybe(T.PLACES),
+                          kommun=None if kommun is None else kommun.geometry.iloc[0],
+                          vocabulary=vocabulary,
+                          repeat_distance_m=s.walk_repeat_distance_m,
+                          repeat_same_category=s.walk_repeat_same_category)
+    ctx.stop_on_problems(delivery.problems, "Trygghetsvandringarna")
+    for note in delivery.notices:
+        ctx.progress(f"  Obs: {note.format()}")
+    obs = delivery.observations
+    as_of = _as_of(s.walk_as_of, obs, delivery.walks)
+    outputs = {
+        T.OBSERVATIONS: obs,
+        T.WALKS: delivery.walks,
+        T.WALK_FOLLOWUP: followup_table(obs, as_of, target_days=s.walk_target_days,
+                                        distance_m=s.walk_repeat_distance_m,
+                                        same_category=s.walk_repeat_same_category),
+        T.WALK_DECLINED: declined_table(obs, as_of),
+        T.REJECTED_OBSERVATIONS: delivery.rejected,
+    }
+    notes = [n.format() for n in delivery.notices]
+    estimates = ctx.maybe(T.ESTIMATES)
+    if estimates is not None:
+        outputs[T.WALKS_VS_SURVEY] = walks_vs_survey(obs, estimates, vocabulary.survey_items,
+                                                     min_areas=s.walk_min_areas_correlation)
+    else:
+        notes.append("Enkätens skattningar saknas: walks_vs_survey.parquet skrivs inte.")
+    accounting = {f"{WALKS_DIR}/{k}": v for k, v in delivery.accounting.items()}
+    accounting[OUTSIDE_KEY] = {"antal": len(delivery.outside),
+                               "observationer": delivery.outside["observation_id"].tolist()}
+    read = sum(a["lasta"] for k, a in delivery.accounting.items() if k != walks_path.name)
+    ctx.progress(f"  {len(delivery.walks)} vandringar, {read} observationsrader lästa, "
+                 f"{len(obs)} godkända, {read - len(obs)} avvisade, "
+                 f"{len(delivery.outside)} utanför alla områden; läge per "
+                 f"{as_of:%Y-%m-%d}")
+    return StageResult(outputs=outputs, inputs=delivery.files, accounting=accounting,
+                       notes=notes)
+
+
+STAGE = Stage("walks", "trygghetsvandringar", run,
+              uses=(T.AREAS, T.PLACES, T.KOMMUN, T.ESTIMATES),
+              writes=(T.OBSERVATIONS, T.WALKS, T.WALK_FOLLOWUP, T.WALK_DECLINED,
+                      T.WALKS_VS_SURVEY, T.REJECTED_OBSERVATIONS))
