@@ -16,8 +16,9 @@ $(STAMP): requirements.lock pyproject.toml
 
 install: $(STAMP)
 
+# `make lagesbild AR=2023` gör lägesbilden för ett valt år (standard: senaste).
 lagesbild: $(STAMP)
-	$(BIN)/trygghet build && $(BIN)/trygghet notebooks
+	$(BIN)/trygghet build $(if $(AR),--ar $(AR)) && $(BIN)/trygghet notebooks
 
 # JupyterLab i notebooks/ (kör `make lagesbild` först så att data/processed/ finns).
 jupyter: $(STAMP)

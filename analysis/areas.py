@@ -16,8 +16,9 @@ import os
 import numpy as np
 import pandas as pd
 
-from analysis.files import normalise_label, read_table
-from analysis.problems import DataError, Problem
+from analysis.files import read_table
+from analysis.problems import BAD_YEAR, MISSING_COLUMN, MISSING_VALUE, OVERLAP, DataError, Problem
+from analysis.text import normalise_label
 
 # The kommun as a whole, as an "area" in estimate tables.
 TOTAL_AREA = "kommunen"
@@ -37,7 +38,7 @@ def read_area_register(path: str | os.PathLike) -> pd.DataFrame:
     frame = table.frame.rename(columns=rename)
     missing = [c for c in ["area", "area_name", "valid_from"] if c not in frame.columns]
     if missing:
-        raise DataError([Problem(table.file, table.header_row, None, None, "saknad_kolumn",
+        raise DataError([Problem(table.file, table.header_row, None, None, MISSING_COLUMN,
                                  "områdesregistret saknar kolumnerna "
                                  + ", ".join({"area": "omrade", "area_name": "namn",
                                               "valid_from": "giltig_fran"}[m] for m in missing)
@@ -50,29 +51,31 @@ def read_area_register(path: str | os.PathLike) -> pd.DataFrame:
         text = frame[col].fillna("").str.strip()
         num = pd.to_numeric(text.replace("", pd.NA), errors="coerce")
         bad = (text != "") & (num.isna() | (num % 1 != 0))
+        header = next((h for h, c in rename.items() if c == col), col)
         for i in np.flatnonzero(bad.to_numpy()):
-            problems.append(Problem(table.file, int(table.excel_rows.iloc[i]), col, text.iloc[i],
-                                    "ogiltigt_ar", "är inte ett årtal.", "Skriv året med fyra siffror."))
+            problems.append(Problem(table.file, int(table.excel_rows.iloc[i]), header, text.iloc[i],
+                                    BAD_YEAR, "är inte ett årtal.", "Skriv året med fyra siffror."))
         out[col] = num.astype("Int64")
     for i in np.flatnonzero(out["valid_from"].isna().to_numpy()):
         if not any(p.row == int(table.excel_rows.iloc[i]) for p in problems):
             problems.append(Problem(table.file, int(table.excel_rows.iloc[i]), "giltig_fran", "",
-                                    "saknat_varde", "första giltiga år saknas.", ""))
+                                    MISSING_VALUE, "första giltiga år saknas.", ""))
     if problems:
         raise DataError(problems, title="Områdesregistret kan inte användas")
     out["version"] = out["area"] + "@" + out["valid_from"].astype("string")
-    _check_overlaps(out, table.file)
+    check_overlaps(out, table.file)
     return out.sort_values(["area", "valid_from"], ignore_index=True)[AREA_COLUMNS]
 
 
-def _check_overlaps(register: pd.DataFrame, file: str) -> None:
+def check_overlaps(register: pd.DataFrame, file: str) -> None:
+    """Refuse two definitions of one area code that are valid in the same year."""
     problems = []
     for area, group in register.groupby("area", sort=True):
         g = group.sort_values("valid_from")
         ends = g["valid_to"].fillna(9999).to_numpy()
         starts = g["valid_from"].to_numpy()
         if (starts[1:] <= ends[:-1]).any():
-            problems.append(Problem(file, None, "giltig_fran", str(area), "overlapp",
+            problems.append(Problem(file, None, "giltig_fran", str(area), OVERLAP,
                                     f"området {area} har överlappande giltighetsperioder.",
                                     "Varje år får bara ha en definition av ett område."))
     if problems:
@@ -127,3 +130,15 @@ def comparable(register: pd.DataFrame, area: pd.Series, year1: pd.Series,
     v2 = area_versions(register, area, year2)
     same = (v1 == v2).fillna(False)
     return (same | (area.astype("string") == TOTAL_AREA)).astype(bool)
+
+
+def area_order(codes) -> list[str]:
+    """Area codes sorted, the kommun total last (the order of every table and figure)."""
+    codes = {str(c) for c in codes}
+    return sorted(codes - {TOTAL_AREA}) + ([TOTAL_AREA] if TOTAL_AREA in codes else [])
+
+
+def sort_areas(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` ordered by area code (stable), the kommun total last."""
+    key = frame["area"].astype("string").where(frame["area"] != TOTAL_AREA, "~")
+    return frame.assign(_key=key).sort_values(["_key"], kind="stable").drop(columns="_key")

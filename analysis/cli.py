@@ -1,6 +1,6 @@
 """The command ``trygghet`` (also ``python -m analysis``).
 
-    trygghet build [--demo | --egna] [--karantan] [--kontroll] [--rot MAPP]
+    trygghet build [--demo | --egna] [--ar ÅR] [--karantan] [--kontroll] [--rot MAPP]
     trygghet demo [--rot MAPP]
     trygghet validate FIL [FIL ...] [--omraden FIL] [--mappning FIL] [--ar ÅR]
     trygghet notebooks [--ar ÅR] [--rot MAPP]
@@ -15,7 +15,14 @@ import argparse
 import sys
 from pathlib import Path
 
+from analysis.areas import read_area_register
+from analysis.codebook import load_codebook
+from analysis.demo import write_demo
+from analysis.notebooks import run_notebooks
+from analysis.paths import AREA_REGISTER_FILE, AREAS_DIR, has_own_raw_files, project_paths, raw_source
+from analysis.pipeline import build
 from analysis.problems import DataError, format_report
+from analysis.survey import load_survey, read_column_mapping
 
 
 class _SwedishHelp(argparse.HelpFormatter):
@@ -48,12 +55,15 @@ def _parser() -> argparse.ArgumentParser:
                         help="använd kommunens egna filer i data/raw/ (fel om de saknas)")
     b.add_argument("--karantan", action="store_true",
                    help="lägg undan rader med fel (avvisade_rader.parquet) och fortsätt")
+    b.add_argument("--ar", type=int, default=None, metavar="ÅR",
+                   help="lägesbildens år (standard: senaste undersökningsåret)")
     b.add_argument("--kontroll", action="store_true",
                    help="kontrollera alla leveranser (enkät, geodata, vandringar, polisens index) "
                         "och räkna allt, men skriv ingenting")
     sub.add_parser("demo", help="skriv om de syntetiska demodata i data/raw/demo/")
     nb = sub.add_parser("notebooks", help="kör anteckningsböckerna till reports/notebooks/")
-    nb.add_argument("--ar", type=int, default=None, help="undersökningsår (standard: senaste)")
+    nb.add_argument("--ar", type=int, default=None, metavar="ÅR",
+                    help="undersökningsår (standard: bygget året, annars det senaste)")
     v = sub.add_parser("validate", help="kontrollera enkätfiler utan att skriva något")
     v.add_argument("files", nargs="+", metavar="FIL")
     v.add_argument("--omraden", default=None,
@@ -68,29 +78,22 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _build(args) -> int:
-    from analysis.paths import has_own_raw_files, project_paths
-    from analysis.pipeline import build
-
     demo = True if args.demo else (False if args.egna else None)
     if demo is False and not has_own_raw_files(project_paths(args.rot)):
         print("Inga egna filer i data/raw/. Lägg leveranserna där (se data/raw/README.md).",
               file=sys.stderr)
         return 1
-    build(args.rot, demo=demo, quarantine=args.karantan, dry_run=args.kontroll)
+    build(args.rot, demo=demo, quarantine=args.karantan, dry_run=args.kontroll, year=args.ar)
     return 0
 
 
 def _demo(args) -> int:
-    from analysis.demo import write_demo
-
     files = write_demo(args.rot)
     print(f"Skrev {len(files)} filer med syntetiska demodata.")
     return 0
 
 
 def _notebooks(args) -> int:
-    from analysis.notebooks import run_notebooks
-
     try:
         run_notebooks(args.rot, year=args.ar)
     except (FileNotFoundError, RuntimeError) as exc:
@@ -100,11 +103,6 @@ def _notebooks(args) -> int:
 
 
 def _validate(args) -> int:
-    from analysis.areas import read_area_register
-    from analysis.codebook import load_codebook
-    from analysis.paths import AREA_REGISTER_FILE, AREAS_DIR, project_paths, raw_source
-    from analysis.survey import load_survey, read_column_mapping
-
     paths = project_paths(args.rot)
     register_path = (Path(args.omraden) if args.omraden
                      else raw_source(paths) / AREAS_DIR / AREA_REGISTER_FILE)

@@ -12,11 +12,14 @@ from pathlib import Path
 
 import yaml
 
-from analysis.files import normalise_label
 from analysis.paths import RESOURCES_DIR
+from analysis.settings import Settings
+from analysis.text import normalise_label
+from analysis.vocabulary import ALL_ITEMS
 
 DEFAULT_CODEBOOK = RESOURCES_DIR / "codebook.yaml"
-DEFAULT_SCORING = "standard"
+DEFAULT_SCORING = Settings.scoring
+INDEX_INDICATOR = "problemindex"
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,25 @@ class Codebook:
             for h in (item.code, item.label, *item.headers):
                 lookup[normalise_label(h)] = item.code
         return lookup
+
+    def item_labels(self) -> dict[str, str]:
+        """Item code -> Swedish label, including the index groups and ``alla``.
+
+        An item named like a group wins (problemindex rows use ``label`` instead)."""
+        labels = {g: f"Alla frågor om {name.lower()}" for g, name in self.groups.items()}
+        labels[ALL_ITEMS] = "Alla problemfrågor"
+        labels |= {i.code: i.label for i in self.items}
+        return labels
+
+    def label(self, item: str, indicator: str | None = None) -> str:
+        """The Swedish label of ``item`` for ``indicator``: problemindex items are groups of
+        questions ("Alla frågor om missbruk"), other items are questions."""
+        if indicator == INDEX_INDICATOR:
+            if item in self.groups:
+                return f"Alla frågor om {self.groups[item].lower()}"
+            if item == ALL_ITEMS:
+                return "Alla problemfrågor"
+        return self.item_labels().get(item, item)
 
     def required_columns(self) -> list[str]:
         return [name for name, spec in self.columns.items() if spec.get("required")]

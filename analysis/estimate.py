@@ -41,6 +41,8 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
+from analysis.settings import Settings
+
 ESTIMATE_COLUMNS = ["estimate", "se", "ci_low", "ci_high", "n", "df", "deff", "n_eff", "cv",
                     "numerator"]
 KINDS = ("mean", "proportion")
@@ -95,7 +97,8 @@ class DomainDesign:
     """
 
     def __init__(self, data: pd.DataFrame, by=None, *, weight: str | None = None,
-                 strata: str | Sequence[str] | None = None, single_unit: str = "error"):
+                 strata: str | Sequence[str] | None = None,
+                 single_unit: str = Settings.single_unit):
         if single_unit not in SINGLE_UNIT_RULES:
             raise ValueError(f"single_unit must be one of {SINGLE_UNIT_RULES}, not {single_unit!r}")
         self.by = _as_list(by)
@@ -154,7 +157,7 @@ class DomainDesign:
         self.dom_rows = np.bincount(self.dom, minlength=self.n_dom)
         self.dom_strata = np.bincount(self.cell_dom, minlength=self.n_dom)
 
-    def estimate(self, values, *, kind: str = "mean", level: float = 0.95,
+    def estimate(self, values, *, kind: str = "mean", level: float = Settings.level,
                  df_rule: str = "answered") -> pd.DataFrame:
         """Estimate one variable (array-like aligned with the design's rows) per domain."""
         if kind not in KINDS:
@@ -248,7 +251,7 @@ class DomainDesign:
 
 def survey_estimates(data: pd.DataFrame, value: str, by=None, *, weight: str | None = None,
                      strata: str | Sequence[str] | None = None, kind: str = "mean",
-                     level: float = 0.95, single_unit: str = "error",
+                     level: float = Settings.level, single_unit: str = Settings.single_unit,
                      df_rule: str = "answered") -> pd.DataFrame:
     """Design-based estimate of ``value`` for every combination of ``by`` present in ``data``.
 
@@ -298,8 +301,8 @@ def benjamini_hochberg(p: pd.Series | np.ndarray) -> np.ndarray:
 
 
 def minimum_detectable_change(se1: float, se2: float | None = None, *, n_now: float | None = None,
-                              n_planned: float | None = None, alpha: float = 0.05,
-                              power: float = 0.8) -> float:
+                              n_planned: float | None = None, alpha: float = Settings.alpha,
+                              power: float = Settings.power) -> float:
     """``MDC = (z_{1-alpha/2} + z_{power}) sqrt(SE1^2 + SE2^2)``.
 
     Without ``se2``, the next year's SE is projected from this year's:

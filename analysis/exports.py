@@ -18,31 +18,11 @@ import numpy as np
 import pandas as pd
 
 from analysis.codebook import Codebook, load_codebook
+from analysis.formatting import csv_decimal, csv_int, csv_yes_no
 from analysis.settings import Settings
-from analysis.vocabulary import ALL_ITEMS, COLUMNS, INDICATORS, PROPORTION_INDICATORS
+from analysis.vocabulary import COLUMNS, INDICATORS, PROPORTION_INDICATORS
 
 EXPORT_DIR = "csv"
-
-
-def format_decimal(values: pd.Series, decimals: int) -> pd.Series:
-    """Numbers as text with a decimal comma and a fixed number of decimals; blank if missing.
-
-    Rounding is explicit (half away from zero is not used: numpy rounds half to even on
-    the binary value, as Excel's display does for such values); ``-0,0`` is written ``0,0``.
-    """
-    v = pd.to_numeric(values, errors="coerce").astype("float64").round(decimals) + 0.0
-    text = ["" if np.isnan(x) else f"{x:.{decimals}f}".replace(".", ",") for x in v]
-    return pd.Series(text, index=v.index, dtype="string")
-
-
-def format_int(values: pd.Series) -> pd.Series:
-    v = pd.to_numeric(values, errors="coerce")
-    return pd.Series(["" if pd.isna(x) else str(int(x)) for x in v], index=v.index, dtype="string")
-
-
-def yes_no(values: pd.Series) -> pd.Series:
-    return pd.Series(["ja" if bool(x) else "nej" for x in values], index=values.index,
-                     dtype="string")
 
 
 def excel_text(values: pd.Series) -> pd.Series:
@@ -72,14 +52,10 @@ def excel_csv(frame: pd.DataFrame) -> bytes:
 
 
 def _item_labels(codebook: Codebook, indicators: pd.Series, items: pd.Series) -> pd.Series:
-    """The Swedish label of each row's item: a question, or (for problemindex) a group
-    of questions. Item and group codes can coincide ("missbruk"), so the indicator decides."""
-    questions = {i.code: i.label for i in codebook.items}
-    groups = {g: f"Alla frågor om {name.lower()}" for g, name in codebook.groups.items()}
-    groups[ALL_ITEMS] = "Alla problemfrågor"
-    is_group = (indicators == "problemindex").to_numpy()
-    labels = items.map(questions).where(~is_group, items.map(groups))
-    return labels.fillna(items).astype("string")
+    """The Swedish label of each row's item: a question, or (for problemindex) a group of
+    questions. Item and group codes can coincide ("missbruk"), so the indicator decides."""
+    return pd.Series([codebook.label(i, ind) for ind, i in zip(indicators, items, strict=True)],
+                     index=items.index, dtype="string")
 
 
 def _scaled(table: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
@@ -93,8 +69,8 @@ def _number_columns(table: pd.DataFrame, columns: list[str]) -> dict[str, pd.Ser
     out = {}
     for col in columns:
         scaled = table[col] * factor
-        one = format_decimal(scaled, 1)
-        two = format_decimal(scaled, 2)
+        one = csv_decimal(scaled, 1)
+        two = csv_decimal(scaled, 2)
         out[col] = one.where(decimals == 1, two)
     return out
 
@@ -117,9 +93,9 @@ def estimates_for_sharing(estimates: pd.DataFrame, codebook: Codebook | None = N
         COLUMNS["estimate"]: nums["estimate"],
         COLUMNS["ci_low"]: nums["ci_low"],
         COLUMNS["ci_high"]: nums["ci_high"],
-        COLUMNS["n"]: format_int(estimates["n"]),
-        COLUMNS["suppressed"]: yes_no(estimates["suppressed"]),
-        COLUMNS["uncertain"]: yes_no(estimates["uncertain"]),
+        COLUMNS["n"]: csv_int(estimates["n"]),
+        COLUMNS["suppressed"]: csv_yes_no(estimates["suppressed"]),
+        COLUMNS["uncertain"]: csv_yes_no(estimates["uncertain"]),
         COLUMNS["flag_reason"]: estimates["flag_reason"].fillna(""),
         COLUMNS["scoring"]: estimates["scoring"].astype(str),
     })
@@ -144,10 +120,10 @@ def changes_for_sharing(changes: pd.DataFrame, codebook: Codebook | None = None)
         "Skattning första året": nums["estimate_from"],
         "Skattning andra året": nums["estimate_to"],
         COLUMNS["delta"]: nums["delta"],
-        COLUMNS["p_bh"]: format_decimal(changes["p_bh"], 4),
-        COLUMNS["significant"]: yes_no(changes["significant"]),
-        COLUMNS["comparable"]: yes_no(changes["comparable"]),
-        COLUMNS["suppressed"]: yes_no(changes["suppressed"]),
+        COLUMNS["p_bh"]: csv_decimal(changes["p_bh"], 4),
+        COLUMNS["significant"]: csv_yes_no(changes["significant"]),
+        COLUMNS["comparable"]: csv_yes_no(changes["comparable"]),
+        COLUMNS["suppressed"]: csv_yes_no(changes["suppressed"]),
         COLUMNS["flag_reason"]: changes["flag_reason"].fillna(""),
     })
     return out.reset_index(drop=True)

@@ -28,8 +28,10 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from analysis.areas import TOTAL_AREA, TOTAL_AREA_NAME, area_versions
+from analysis.areas import TOTAL_AREA, TOTAL_AREA_NAME, area_versions, valid_in_year
 from analysis.codebook import load_codebook
+from analysis.formatting import sv_interval, sv_number, sv_percent, sv_value
+from analysis.settings import Settings
 from analysis.style import (
     COLOURS,
     MAP_COLOURS,
@@ -39,10 +41,9 @@ from analysis.style import (
     new_figure,
     number_formatter,
     percent_formatter,
-    sv_number,
-    sv_percent,
 )
 from analysis.vocabulary import FIGURES, INDICATORS, PROPORTION_INDICATORS, WALK_DIMENSIONS
+from analysis.walks.terms import load_walk_vocabulary
 
 FIGURES_CONFIG = Path(__file__).resolve().parent / "resources" / "figures.yaml"
 PROBLEM_SHARE = "andel_stort_problem"
@@ -57,18 +58,11 @@ WALK_DIMENSION_COLUMNS = {"ar": "year", "omrade": "area", "kategori": "category"
 
 def item_labels() -> dict[str, str]:
     """Item code -> Swedish label (items, index groups and "alla")."""
-    codebook = load_codebook()
-    labels = {g: f"Alla frågor om {name.lower()}" for g, name in codebook.groups.items()}
-    labels["alla"] = "Alla problemfrågor"
-    labels |= {i.code: i.label for i in codebook.items}
-    return labels
+    return load_codebook().item_labels()
 
 
 def _item_label(item: str, indicator: str | None = None) -> str:
-    codebook = load_codebook()
-    if indicator == "problemindex" and item in codebook.groups:
-        return f"Alla frågor om {codebook.groups[item].lower()}"
-    return item_labels().get(item, item)
+    return load_codebook().label(item, indicator)
 
 
 def is_proportion(indicator: str) -> bool:
@@ -76,7 +70,7 @@ def is_proportion(indicator: str) -> bool:
 
 
 def _fmt(value: float, indicator: str) -> str:
-    return sv_percent(value) if is_proportion(indicator) else sv_number(value, 2)
+    return sv_value(value, is_proportion(indicator))
 
 
 def _value_axis(ax, indicator: str, axis: str = "x") -> None:
@@ -310,7 +304,7 @@ def _previous_year(changes: pd.DataFrame, year_to: int) -> int | None:
 
 
 def changes_overview(changes: pd.DataFrame, year_to: int, indicator: str = PROBLEM_SHARE, *,
-                     alpha: float = 0.05, demo: bool = False) -> Figure:
+                     alpha: float = Settings.alpha, demo: bool = False) -> Figure:
     """Dot plot area × item of the changes since the previous measurement.
 
     Only comparable, not suppressed changes are drawn. Filled coloured dots: significant
@@ -414,7 +408,7 @@ def band_colours(n: int) -> list[str]:
 
 def _band_label(lo: float, hi: float, indicator: str) -> str:
     if is_proportion(indicator):
-        return f"{sv_number(100 * lo, 0)}–{sv_percent(hi)}"
+        return sv_interval(lo, hi, proportion=True)
     return f"{sv_number(lo, 1)}–{sv_number(hi, 1)}"
 
 
@@ -427,8 +421,8 @@ def area_map(estimates: pd.DataFrame, areas_gdf, year: int, indicator: str, item
     """
     limits = list(bands) if bands is not None else map_bands(indicator)
     colours = band_colours(len(limits) - 1)
-    valid = (areas_gdf["valid_from"] <= year) & (areas_gdf["valid_to"].fillna(9999) >= year)
-    shapes = areas_gdf[valid.fillna(False).to_numpy()].to_crs(3006).sort_values("area")
+    valid = valid_in_year(areas_gdf, year)
+    shapes = areas_gdf[valid].to_crs(3006).sort_values("area")
     rows = estimates[(estimates["year"] == year) & (estimates["indicator"] == indicator)
                      & (estimates["item"] == item) & (estimates["area"] != TOTAL_AREA)]
     merged = shapes.merge(rows[["area", "estimate", "suppressed", "uncertain", "scoring"]],
@@ -562,8 +556,6 @@ def _walk_names(dimension: str) -> dict[str, str]:
     field = {"ansvarig": "responsible", "kategori": "category"}.get(dimension)
     if field is None:
         return {}
-    from analysis.walks.terms import load_walk_vocabulary
-
     return dict(load_walk_vocabulary()[field].labels)
 
 

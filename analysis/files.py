@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.problems import UNREADABLE, DataError, Problem
+from analysis.problems import DUPLICATE_COLUMN, UNKNOWN_COLUMN, UNREADABLE, DataError, Problem
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 TEXT_SUFFIXES = {".csv", ".txt", ".tsv"}
@@ -70,14 +70,6 @@ def detect_separator(text: str) -> str:
     counts = {sep: header.count(sep) for sep in SEPARATORS}
     best = max(SEPARATORS, key=lambda s: counts[s])
     return best if counts[best] > 0 else ";"
-
-
-def normalise_label(value: object) -> str:
-    """Case- and whitespace-insensitive form of a header or answer label."""
-    if value is None:
-        return ""
-    text = str(value).replace("\u00a0", " ").replace("\ufeff", "")
-    return " ".join(text.split()).casefold()
 
 
 def _excel_cell(value: object) -> str:
@@ -189,10 +181,10 @@ def map_headers(table: RawTable, resolve: Callable[[str], str | None], unknown_h
     for header in table.frame.columns:
         column = resolve(header)
         if column is None:
-            notices.append(Problem(table.file, table.header_row, header, None, "okand_kolumn",
+            notices.append(Problem(table.file, table.header_row, header, None, UNKNOWN_COLUMN,
                                    "okänd rubrik; kolumnen läses inte in.", unknown_hint))
         elif column in found:
-            duplicates.append(Problem(table.file, table.header_row, header, None, "dubbel_kolumn",
+            duplicates.append(Problem(table.file, table.header_row, header, None, DUPLICATE_COLUMN,
                                       f'rubriken betyder samma sak som "{found[column]}".',
                                       "Ta bort eller byt namn på den ena kolumnen."))
         else:

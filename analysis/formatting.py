@@ -31,13 +31,19 @@ def _missing(value) -> bool:
         return False
 
 
-def sv_number(value, decimals: int = 2) -> str:
-    """``12345.678`` -> ``"12 345,68"``; negative with a real minus; missing -> ``"–"``."""
+def sv_number(value, decimals: int = 2, trim: bool = False) -> str:
+    """``12345.678`` -> ``"12 345,68"``; negative with a real minus; missing -> ``"–"``.
+
+    ``trim``: a whole number is written without decimals (``40.0`` -> ``"40"``, while
+    ``40.04`` with one decimal stays ``"40,0"``).
+    """
     if _missing(value):
         return MISSING
     value = float(value)
     if math.isinf(value):
         return MISSING
+    if trim and value.is_integer():
+        decimals = 0
     text = f"{abs(value):,.{decimals}f}".replace(",", THIN).replace(".", ",")
     negative = value < 0 and any(c not in "0," + THIN for c in text)
     return (MINUS if negative else "") + text
@@ -48,11 +54,11 @@ def sv_count(value) -> str:
     return sv_number(value, 0)
 
 
-def sv_percent(value, decimals: int = 0) -> str:
-    """A proportion as Swedish percent: ``0.453`` -> ``"45 %"``."""
+def sv_percent(value, decimals: int = 0, trim: bool = False) -> str:
+    """A proportion as Swedish percent: ``0.453`` -> ``"45 %"`` (``trim``: see ``sv_number``)."""
     if _missing(value):
         return MISSING
-    return f"{sv_number(100 * float(value), decimals)}{NBSP}%"
+    return f"{sv_number(100 * float(value), decimals, trim)}{NBSP}%"
 
 
 def sv_percent_range(low, high, decimals: int = 0) -> str:
@@ -62,13 +68,13 @@ def sv_percent_range(low, high, decimals: int = 0) -> str:
     return f"{sv_number(100 * float(low), decimals)}–{sv_percent(high, decimals)}"
 
 
-def sv_pp(delta, decimals: int = 0, signed: bool = False) -> str:
+def sv_pp(delta, decimals: int = 0, signed: bool = False, trim: bool = False) -> str:
     """A difference of proportions in percentage points: ``0.05`` -> ``"5 procentenheter"``
-    (``signed``: ``"+5 procentenheter"``, ``"−5 procentenheter"``)."""
+    (``signed``: ``"+5 procentenheter"``, ``"−5 procentenheter"``; ``trim``: see ``sv_number``)."""
     if _missing(delta):
         return MISSING
     delta = float(delta)
-    text = sv_number(abs(100 * delta), decimals)
+    text = sv_number(abs(100 * delta), decimals, trim)
     sign = ("+" if delta > 0 else MINUS if delta < 0 else "") if signed else (
         MINUS if delta < 0 and text.strip("0," + THIN) else "")
     return f"{sign}{text} procentenheter"

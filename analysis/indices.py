@@ -42,7 +42,7 @@ STRATA = ["year", "stratum"]
 
 
 def indicator_values(responses: pd.DataFrame, codebook: Codebook,
-                     scoring: str = "standard") -> list[tuple[str, str, str, np.ndarray]]:
+                     scoring: str = Settings.scoring) -> list[tuple[str, str, str, np.ndarray]]:
     """Every (indicator, item, kind, per-respondent value) the estimate table is made of.
 
     Values are float arrays with NaN where the respondent is outside the

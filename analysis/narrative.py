@@ -8,16 +8,14 @@ decimals ("52 %"), means and indices with two decimals and a decimal comma ("1,5
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 
-from analysis.areas import TOTAL_AREA
+from analysis.areas import TOTAL_AREA, sort_areas
 from analysis.codebook import Codebook, load_codebook
+from analysis.formatting import sv_interval, sv_number, sv_p, sv_percent, sv_percent_range, sv_pp, sv_value
 from analysis.official import compare_official
 from analysis.settings import Settings
 from analysis.vocabulary import (
-    ALL_ITEMS,
     COLUMNS,
     INDICATORS,
     NARRATIVE,
@@ -32,36 +30,17 @@ INDEX = "problemindex"
 POLICE_GROUP = "polisens_agerande"
 
 
-# --- formatting --------------------------------------------------------------------------
-
-
-def sv_number(value: float, decimals: int = 2) -> str:
-    """``1.5`` -> ``"1,50"``; minus sign as "−"; NaN -> "–"."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
-        return "–"
-    text = f"{abs(float(value)):,.{decimals}f}".replace(",", " ").replace(".", ",")
-    return ("−" if float(value) < 0 and text.strip("0, ") else "") + text
-
-
-def sv_percent(value: float, decimals: int = 0) -> str:
-    """A proportion as Swedish percent: ``0.523`` -> ``"52 %"``."""
-    if pd.isna(value):
-        return "–"
-    return f"{sv_number(100 * float(value), decimals)} %"
+# --- formatting (numbers from analysis.formatting) ----------------------------------------
 
 
 def format_value(value: float, indicator: str) -> str:
     """Percent for proportions, two decimals for means and indices."""
-    if indicator in PROPORTION_INDICATORS:
-        return sv_percent(value)
-    return sv_number(value, 2)
+    return sv_value(value, indicator in PROPORTION_INDICATORS)
 
 
 def format_interval(low: float, high: float, indicator: str) -> str:
     """``"95 % KI 44–60 %"`` (proportions) or ``"95 % KI 1,20–1,45"``."""
-    if indicator in PROPORTION_INDICATORS:
-        return f"95 % KI {sv_number(100 * low, 0)}–{sv_percent(high)}"
-    return f"95 % KI {sv_number(low, 2)}–{sv_number(high, 2)}"
+    return f"95 % KI {sv_interval(low, high, indicator in PROPORTION_INDICATORS)}"
 
 
 def format_estimate(row, indicator: str | None = None) -> str:
@@ -78,33 +57,17 @@ def format_estimate(row, indicator: str | None = None) -> str:
 
 def item_labels(codebook: Codebook | None = None) -> dict[str, str]:
     """Item code -> Swedish label, including the index groups and "alla"."""
-    codebook = codebook or load_codebook()
-    labels = {g: f"Alla frågor om {name.lower()}" for g, name in codebook.groups.items()}
-    labels[ALL_ITEMS] = "Alla problemfrågor"
-    labels |= {i.code: i.label for i in codebook.items}  # an item named like a group wins
-    return labels
+    return (codebook or load_codebook()).item_labels()
 
 
-def label(item: str, indicator: str, labels: dict[str, str],
+def label(item: str, indicator: str, labels: dict[str, str] | None = None,
           codebook: Codebook | None = None) -> str:
     """The label of ``item`` for ``indicator``: problemindex items are groups ("missbruk")."""
-    if indicator == INDEX:
-        codebook = codebook or load_codebook()
-        if item in codebook.groups:
-            return f"Alla frågor om {codebook.groups[item].lower()}"
-        if item == ALL_ITEMS:
-            return "Alla problemfrågor"
-    return labels.get(item, item)
+    return (codebook or load_codebook()).label(item, indicator)
 
 
 def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:] if text and not text[:2].isupper() else text
-
-
-def _area_order(frame: pd.DataFrame) -> pd.DataFrame:
-    """Areas by code, the kommun total last."""
-    key = frame["area"].astype("string").where(frame["area"] != TOTAL_AREA, "~")
-    return frame.assign(_key=key).sort_values(["_key"], kind="stable").drop(columns="_key")
 
 
 # --- the survey -----------------------------------------------------------------------------
@@ -129,7 +92,7 @@ def largest_problems(estimates: pd.DataFrame, year: int, area: str, n: int = 8,
     return pd.DataFrame({
         COLUMNS["item_label"]: [labels.get(i, i) for i in shown["item"]],
         INDICATORS[PROBLEM_SHARE]: [sv_percent(v) for v in shown["estimate"]],
-        "95 % KI": [f"{sv_number(100 * lo, 0)}–{sv_percent(hi)}"
+        "95 % KI": [sv_percent_range(lo, hi)
                     for lo, hi in zip(shown["ci_low"], shown["ci_high"], strict=True)],
         COLUMNS["n"]: shown["n"].astype("Int64").to_numpy(),
         COLUMNS["flag_reason"]: [NARRATIVE["uncertain"] if u else ""
@@ -148,7 +111,7 @@ def largest_problem_sentences(estimates: pd.DataFrame, year: int,
     labels = item_labels(codebook)
     rows = _select(estimates, year, PROBLEM_SHARE)
     out = []
-    for area in _area_order(rows.drop_duplicates("area"))["area"]:
+    for area in sort_areas(rows.drop_duplicates("area"))["area"]:
         part = rows[rows["area"] == area]
         name = str(part["area_name"].iloc[0])
         if area == TOTAL_AREA:
@@ -178,7 +141,7 @@ def indicator_table(estimates: pd.DataFrame, year: int, indicator: str, item: st
         sel = _select(estimates, y, indicator)
         return sel[sel["item"] == item]
 
-    now = _area_order(pick(year))
+    now = sort_areas(pick(year))
     table = pd.DataFrame({
         COLUMNS["area_name"]: now["area_name"].to_numpy(),
         f"{year}": [format_estimate(r, indicator) for _, r in now.iterrows()],
@@ -212,7 +175,7 @@ def dont_know_table(estimates: pd.DataFrame, year: int, codebook: Codebook | Non
     labels = item_labels(codebook)
     items = [i.code for i in codebook.items if i.group == POLICE_GROUP]
     sel = _select(estimates, year, DONT_KNOW)
-    sel = _area_order(sel[sel["item"].isin(items)])
+    sel = sort_areas(sel[sel["item"].isin(items)])
     areas = sel.drop_duplicates("area")
     table = pd.DataFrame({COLUMNS["area_name"]: areas["area_name"].to_numpy()})
     for item in items:
@@ -227,14 +190,9 @@ def dont_know_table(estimates: pd.DataFrame, year: int, codebook: Codebook | Non
 
 
 def _delta_text(delta: float, indicator: str) -> str:
-    sign = "+" if delta > 0 else "−"
     if indicator in PROPORTION_INDICATORS:
-        return f"{sign}{sv_number(abs(100 * delta), 0)} procentenheter"
-    return f"{sign}{sv_number(abs(delta), 2)}"
-
-
-def _p_text(p: float) -> str:
-    return "< 0,001" if p < 0.001 else sv_number(p, 3)
+        return sv_pp(delta, signed=True)
+    return ("+" if delta > 0 else "−") + sv_number(abs(delta), 2)
 
 
 def change_sentence(row, labels: dict[str, str]) -> str:
@@ -252,7 +210,7 @@ def change_sentence(row, labels: dict[str, str]) -> str:
              f"{format_value(row['estimate_to'], ind)} ({_delta_text(row['delta'], ind)}")
     if bool(row["significant"]):
         verb = "ökade" if row["delta"] > 0 else "minskade"
-        return f"{what} {verb} {moved}, p efter Benjamini–Hochberg {_p_text(row['p_bh'])}), {span}."
+        return f"{what} {verb} {moved}, p efter Benjamini–Hochberg {sv_p(row['p_bh'])}), {span}."
     return f"{what}: {moved}), {span} – {NARRATIVE['change_not_significant']}."
 
 
@@ -379,7 +337,7 @@ def official_changes(official: pd.DataFrame, indicator: str, year: int,
     """
     rows = official[(official["indicator"] == indicator)]
     out = []
-    areas = _area_order(rows[rows["year"] == year].drop_duplicates("area"))
+    areas = sort_areas(rows[rows["year"] == year].drop_duplicates("area"))
     for area in areas["area"]:
         earlier = sorted(int(y) for y in rows.loc[(rows["area"] == area) & (rows["year"] < year),
                                                    "year"].unique())
@@ -415,7 +373,7 @@ def official_side_by_side(official_vs_survey: pd.DataFrame, year: int, indicator
     """The police index beside our estimate for one police indicator, per area, Swedish headers."""
     rows = official_vs_survey[(official_vs_survey["year"] == year)
                               & (official_vs_survey["indicator"] == indicator)]
-    rows = _area_order(rows)
+    rows = sort_areas(rows)
     return pd.DataFrame({
         COLUMNS["area_name"]: rows["area_name"].to_numpy(),
         COLUMNS["official_value"]: [sv_number(v, 2) for v in rows["official_value"]],
@@ -453,7 +411,7 @@ def walks_beside_survey(walks_vs_survey: pd.DataFrame, year: int, labels: dict[s
     rows = walks_vs_survey[walks_vs_survey["year"] == year]
     rows = rows.sort_values(["category", "area"], kind="stable")
     survey = [NARRATIVE["suppressed"] if s or pd.isna(e)
-              else f"{sv_percent(e)} ({sv_number(100 * lo, 0)}–{sv_percent(hi)})"
+              else f"{sv_percent(e)} ({sv_percent_range(lo, hi)})"
               for s, e, lo, hi in zip(rows["survey_suppressed"], rows["survey_estimate"],
                                       rows["survey_ci_low"], rows["survey_ci_high"], strict=True)]
     return pd.DataFrame({

@@ -14,6 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from analysis.paths import DEFAULT_ROOT, project_paths
+from analysis.processed import read_manifest
+from analysis.tables import CHANGES, ESTIMATES, OBSERVATIONS, OFFICIAL, WALK_FOLLOWUP
 
 NOTEBOOK_DIR = "notebooks"
 OUTPUT_DIR = "notebooks"  # under reports/
@@ -23,10 +25,9 @@ KERNEL = "python3"
 # Tables each notebook needs; a notebook whose tables the build did not write (no walks,
 # no police index delivered) is skipped with a message instead of failing.
 REQUIRED_TABLES = {
-    "01_lagesbild.ipynb": ["estimates.parquet", "changes.parquet"],
-    "02_trygghetsvandringar.ipynb": ["estimates.parquet", "walk_followup.parquet",
-                                     "observations.parquet"],
-    "03_polisens_index.ipynb": ["estimates.parquet", "official_indices.parquet"],
+    "01_lagesbild.ipynb": [ESTIMATES, CHANGES],
+    "02_trygghetsvandringar.ipynb": [ESTIMATES, WALK_FOLLOWUP, OBSERVATIONS],
+    "03_polisens_index.ipynb": [ESTIMATES, OFFICIAL],
 }
 
 
@@ -66,7 +67,10 @@ def _replace_atomic(data: bytes, target: Path) -> None:
 def run_notebooks(root: str | os.PathLike | None = None, year: int | None = None,
                   progress: Callable[[str], None] | None = print, *, html: bool = True
                   ) -> list[Path]:
-    """Execute every notebook for ``year`` (None = latest survey year); return the output paths.
+    """Execute every notebook for ``year``; return the output paths.
+
+    ``year`` None = the year the last build was made for (``ar`` in the manifest), else
+    the latest survey year (the notebooks choose it).
 
     Raises ``RuntimeError`` (Swedish message naming the notebook) when a cell fails;
     notebooks already finished stay, the failing one is not written.
@@ -76,6 +80,8 @@ def run_notebooks(root: str | os.PathLike | None = None, year: int | None = None
     paths = project_paths(root)
     out_dir = paths.reports / OUTPUT_DIR
     out_dir.mkdir(parents=True, exist_ok=True)
+    if year is None:
+        year = read_manifest(paths.root).get("ar")
     params = {"year": None if year is None else int(year), "root": str(paths.root)}
     written = []
     for source in notebook_files(root):

@@ -23,11 +23,11 @@ from analysis import __version__
 from analysis.files import sha256_file, write_bytes
 from analysis.paths import project_paths, raw_source
 from analysis.problems import DataError, Problem
+from analysis.processed import MANIFEST_FILE as MANIFEST
 from analysis.settings import SETTINGS_FILE, Settings, read_settings
 from analysis.stages import STAGES
 from analysis.stages.context import BuildContext, Stage, StageError
 
-MANIFEST = "manifest.json"
 DEPENDENCIES = ["numpy", "pandas", "scipy", "pyarrow", "openpyxl", "PyYAML", "matplotlib",
                 "geopandas", "shapely", "pyogrio", "pyproj"]
 

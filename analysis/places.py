@@ -28,9 +28,9 @@ Rules an analyst can rely on (see ``docs/platser.md``):
 
 from __future__ import annotations
 
-import difflib
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
@@ -40,9 +40,34 @@ import pyarrow as pa
 import shapely
 from pyproj import CRS, Transformer
 
-from analysis.areas import _check_overlaps
-from analysis.files import file_error, normalise_label, parse_numbers
-from analysis.problems import DUPLICATE_ID, MISSING_COLUMN, MISSING_VALUE, UNKNOWN_AREA, DataError, Problem
+from analysis.areas import check_overlaps, valid_in_year
+from analysis.files import file_error, parse_numbers
+from analysis.problems import (
+    AMBIGUOUS_PLACE,
+    AREA_OVERLAP,
+    BAD_BUFFER,
+    BAD_COORDINATE,
+    BAD_CRS,
+    BAD_YEAR,
+    DUPLICATE_ID,
+    INVALID_GEOMETRY,
+    MISSING_COLUMN,
+    MISSING_GEOMETRY,
+    MISSING_VALUE,
+    NO_CRS,
+    OUTSIDE_KOMMUN,
+    OUTSIDE_SWEDEN,
+    REGISTER_MISMATCH,
+    SEVERAL_FILES,
+    SWAPPED,
+    SWAPPED_FIXED,
+    UNKNOWN_AREA,
+    UNKNOWN_PLACE,
+    WRONG_GEOMETRY_TYPE,
+    DataError,
+    Problem,
+)
+from analysis.text import normalise_label, suggest
 from analysis.vocabulary import CRS_NAMES
 
 ANALYSIS_CRS = "EPSG:3006"
@@ -65,23 +90,6 @@ PLAUSIBLE = {
     3006: ((200_000.0, 950_000.0), (6_100_000.0, 7_700_000.0)),  # easting, northing
     3008: ((0.0, 300_000.0), (6_100_000.0, 6_900_000.0)),   # the 13°30' zone (Skåne…Värmland)
 }
-
-# Reason codes (stable identifiers; the Swedish text is in the message).
-NO_CRS = "saknat_koordinatsystem"
-BAD_CRS = "fel_koordinatsystem"
-INVALID_GEOMETRY = "ogiltig_geometri"
-MISSING_GEOMETRY = "saknad_geometri"
-WRONG_GEOMETRY_TYPE = "fel_geometrityp"
-OUTSIDE_SWEDEN = "utanfor_sverige"
-OUTSIDE_KOMMUN = "utanfor_kommunen"
-BAD_COORDINATE = "ogiltig_koordinat"
-SWAPPED = "bytta_koordinater"
-SWAPPED_FIXED = "bytta_koordinater_rattade"
-AREA_OVERLAP = "overlappande_omraden"
-REGISTER_MISMATCH = "avviker_fran_registret"
-UNKNOWN_PLACE = "okand_plats"
-AMBIGUOUS_PLACE = "tvetydig_plats"
-BAD_BUFFER = "ogiltig_buffert"
 
 # Problems from points_from_xy that keep the point (the others leave the geometry empty).
 POINT_NOTICES = frozenset({SWAPPED_FIXED, OUTSIDE_KOMMUN})
@@ -319,8 +327,7 @@ def _read_in_analysis_crs(path, crs, what: str, allowed: set[str],
     if raw.crs is None or crs_epsg(raw.crs) != epsg:
         raw = raw.set_crs(CRS.from_epsg(epsg), allow_override=True)
     frame = _rename(raw, headers)
-    labels = (_text(frame[label_column]) if label_column in frame.columns
-              else pd.Series(pd.NA, index=frame.index, dtype="string"))
+    labels = _optional_text(frame, label_column)
     problems = _feature_problems(frame, file, labels, allowed)
     if problems:
         raise DataError(problems, title=f"{what} kan inte användas ({FEATURE_NOTE})")
@@ -339,13 +346,29 @@ def _years(values: pd.Series, column: str, file: str, required: bool) -> tuple[p
     problems = []
     bad = text.notna() & (num.isna() | (num % 1 != 0) | (num < 1900) | (num > 2100))
     for i in np.flatnonzero(bad.to_numpy()):
-        problems.append(Problem(file, int(i) + 1, column, text.iloc[i], "ogiltigt_ar",
+        problems.append(Problem(file, int(i) + 1, column, text.iloc[i], BAD_YEAR,
                                 "är inte ett årtal.", "Skriv året med fyra siffror."))
     if required:
         for i in np.flatnonzero(text.isna().to_numpy()):
             problems.append(Problem(file, int(i) + 1, column, None, MISSING_VALUE,
                                     "första giltiga år saknas.", ""))
     return num.where(~bad).astype("Int64"), problems
+
+
+def _require_attributes(frame: pd.DataFrame, file: str, required: dict[str, str], hint: str,
+                        what: str) -> None:
+    """Raise ``DataError`` naming every required attribute (canonical -> Swedish) missing."""
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise DataError([Problem(file, None, required[m], None, MISSING_COLUMN,
+                                 "kolumnen saknas i filens attribut.", hint)
+                         for m in missing], title=f"{what} kan inte användas")
+
+
+def _optional_text(frame: pd.DataFrame, column: str) -> pd.Series:
+    """An attribute as text (``_text``), or all <NA> when the file does not have it."""
+    return (_text(frame[column]) if column in frame.columns
+            else pd.Series(pd.NA, index=frame.index, dtype="string"))
 
 
 def read_areas(path: str | os.PathLike, *, crs=None) -> gpd.GeoDataFrame:
@@ -366,34 +389,13 @@ def read_areas(path: str | os.PathLike, *, crs=None) -> gpd.GeoDataFrame:
     frame, file, labels = _read_in_analysis_crs(path, crs, "Områdespolygonerna",
                                                 {"Polygon", "MultiPolygon"}, _AREA_HEADERS,
                                                 "area")
-    missing = [c for c in ["area", "valid_from"] if c not in frame.columns]
-    if missing:
-        names = {"area": "omrade", "valid_from": "giltig_fran"}
-        raise DataError([Problem(file, None, names[m], None, MISSING_COLUMN,
-                                 "kolumnen saknas i filens attribut.",
-                                 "Attributen ska heta omrade, namn, giltig_fran, giltig_till.")
-                         for m in missing], title="Områdespolygonerna kan inte användas")
-    problems = [Problem(file, int(i) + 1, "omrade", None, MISSING_VALUE, "områdeskoden saknas.",
-                        "Varje polygon ska ha en områdeskod.")
-                for i in np.flatnonzero(labels.isna().to_numpy())]
-    names = (_text(frame["area_name"]) if "area_name" in frame.columns
-             else pd.Series(pd.NA, index=frame.index, dtype="string"))
-    valid_from, p_from = _years(frame["valid_from"], "giltig_fran", file, required=True)
-    valid_to, p_to = (_years(frame["valid_to"], "giltig_till", file, required=False)
-                      if "valid_to" in frame.columns
-                      else (pd.Series(pd.NA, index=frame.index, dtype="Int64"), []))
-    problems += p_from + p_to
-    backwards = (valid_to < valid_from).fillna(False)
-    for i in np.flatnonzero(backwards.to_numpy()):
-        problems.append(Problem(file, int(i) + 1, "giltig_till", str(valid_to.iloc[i]),
-                                "ogiltigt_ar", f"sista giltiga år är före första ({valid_from.iloc[i]}).",
-                                ""))
-    if problems:
-        raise DataError(sorted(problems, key=lambda p: (p.row or 0, p.column or "")),
-                        title=f"Områdespolygonerna kan inte användas ({FEATURE_NOTE})")
+    _require_attributes(frame, file, {"area": "omrade", "valid_from": "giltig_fran"},
+                        "Attributen ska heta omrade, namn, giltig_fran, giltig_till.",
+                        "Områdespolygonerna")
+    valid_from, valid_to = _area_years(frame, file, labels)
     out = gpd.GeoDataFrame({
         "area": labels.to_numpy(),
-        "area_name": names.to_numpy(),
+        "area_name": _optional_text(frame, "area_name").to_numpy(),
         "valid_from": valid_from.astype("int64").to_numpy(),
         "valid_to": valid_to.to_numpy(),
     }, geometry=frame.geometry.to_numpy(), crs=ANALYSIS_CRS)
@@ -403,9 +405,32 @@ def read_areas(path: str | os.PathLike, *, crs=None) -> gpd.GeoDataFrame:
     out["version"] = (out["area"] + "@" + out["valid_from"].astype("string")).astype("string")
     out["source_file"] = pd.array([file] * len(out), dtype="string")
     out["source_row"] = np.arange(1, len(out) + 1, dtype="int64")
-    _check_overlaps(out, file)
+    check_overlaps(out, file)
     validate_area_overlaps(out, file=file)
     return out.sort_values(["area", "valid_from"], ignore_index=True)[AREA_GEO_COLUMNS]
+
+
+def _area_years(frame: gpd.GeoDataFrame, file: str, labels: pd.Series
+                ) -> tuple[pd.Series, pd.Series]:
+    """(valid_from, valid_to) of every area feature; ``DataError`` listing every missing
+    code, missing or bad year and last year before the first."""
+    problems = [Problem(file, int(i) + 1, "omrade", None, MISSING_VALUE, "områdeskoden saknas.",
+                        "Varje polygon ska ha en områdeskod.")
+                for i in np.flatnonzero(labels.isna().to_numpy())]
+    valid_from, p_from = _years(frame["valid_from"], "giltig_fran", file, required=True)
+    valid_to, p_to = (_years(frame["valid_to"], "giltig_till", file, required=False)
+                      if "valid_to" in frame.columns
+                      else (pd.Series(pd.NA, index=frame.index, dtype="Int64"), []))
+    problems += p_from + p_to
+    backwards = (valid_to < valid_from).fillna(False)
+    for i in np.flatnonzero(backwards.to_numpy()):
+        problems.append(Problem(file, int(i) + 1, "giltig_till", str(valid_to.iloc[i]),
+                                BAD_YEAR, f"sista giltiga år är före första ({valid_from.iloc[i]}).",
+                                ""))
+    if problems:
+        raise DataError(sorted(problems, key=lambda p: (p.row or 0, p.column or "")),
+                        title=f"Områdespolygonerna kan inte användas ({FEATURE_NOTE})")
+    return valid_from, valid_to
 
 
 def _valid_in_pairs(areas: pd.DataFrame, i: np.ndarray, j: np.ndarray) -> np.ndarray:
@@ -456,19 +481,31 @@ def read_places(path: str | os.PathLike, *, crs=None) -> gpd.GeoDataFrame:
     frame, file, labels = _read_in_analysis_crs(
         path, crs, "Platserna", {"Point", "MultiPoint", "LineString", "MultiLineString",
                                  "Polygon", "MultiPolygon"}, _PLACE_HEADERS, "place")
-    missing = [c for c in ["place", "locality"] if c not in frame.columns]
-    if missing:
-        names = {"place": "plats", "locality": "ort"}
-        raise DataError([Problem(file, None, names[m], None, MISSING_COLUMN,
-                                 "kolumnen saknas i filens attribut.",
-                                 "Attributen ska heta plats, ort och (valfritt) buffert_m.")
-                         for m in missing], title="Platserna kan inte användas")
+    _require_attributes(frame, file, {"place": "plats", "locality": "ort"},
+                        "Attributen ska heta plats, ort och (valfritt) buffert_m.", "Platserna")
     locality = _text(frame["locality"])
-    problems = []
-    for col, values, what in [("plats", labels, "platsens namn"), ("ort", locality, "orten")]:
-        for i in np.flatnonzero(values.isna().to_numpy()):
-            problems.append(Problem(file, int(i) + 1, col, None, MISSING_VALUE, f"{what} saknas.",
-                                    "En plats identifieras av namn och ort."))
+    buffer = _place_buffers(frame, file, labels, locality)
+    place_id = _place_ids(labels, locality, file)
+    out = gpd.GeoDataFrame({
+        "place_id": place_id.to_numpy(), "place": labels.to_numpy(),
+        "locality": locality.to_numpy(), "buffer_m": buffer.to_numpy(dtype="float64"),
+        "source_file": [file] * len(frame),
+        "source_row": np.arange(1, len(frame) + 1, dtype="int64"),
+    }, geometry=frame.geometry.to_numpy(), crs=ANALYSIS_CRS)
+    for col in ["place_id", "place", "locality", "source_file"]:
+        out[col] = out[col].astype("string")
+    return out.sort_values("place_id", ignore_index=True)[PLACE_COLUMNS]
+
+
+def _place_buffers(frame: gpd.GeoDataFrame, file: str, labels: pd.Series,
+                   locality: pd.Series) -> pd.Series:
+    """The buffer of every place in metres (0 when not given); ``DataError`` listing every
+    missing name or locality, bad buffer and point or line without a buffer."""
+    problems = [Problem(file, int(i) + 1, col, None, MISSING_VALUE, f"{what} saknas.",
+                        "En plats identifieras av namn och ort.")
+                for col, values, what in [("plats", labels, "platsens namn"),
+                                          ("ort", locality, "orten")]
+                for i in np.flatnonzero(values.isna().to_numpy())]
     if "buffer_m" in frame.columns:
         text = _text(frame["buffer_m"])
         buffer = parse_numbers(text).fillna(0.0)
@@ -487,8 +524,14 @@ def read_places(path: str | os.PathLike, *, crs=None) -> gpd.GeoDataFrame:
     if problems:
         raise DataError(sorted(problems, key=lambda p: (p.row or 0, p.column or "")),
                         title=f"Platserna kan inte användas ({FEATURE_NOTE})")
+    return buffer
+
+
+def _place_ids(labels: pd.Series, locality: pd.Series, file: str) -> pd.Series:
+    """``"ort: plats"`` per feature; ``DataError`` if a name occurs twice in one locality."""
     place_id = (locality + ": " + labels).astype("string")
     key = place_id.map(normalise_label)
+    problems = []
     for k in key[key.duplicated(keep=False)].unique():
         rows = np.flatnonzero((key == k).to_numpy()) + 1
         problems.append(Problem(file, int(rows[1]), "plats", place_id.iloc[rows[0] - 1],
@@ -498,22 +541,15 @@ def read_places(path: str | os.PathLike, *, crs=None) -> gpd.GeoDataFrame:
                                 "Ge platserna olika namn eller slå ihop dem."))
     if problems:
         raise DataError(problems, title=f"Platserna kan inte användas ({FEATURE_NOTE})")
-    out = gpd.GeoDataFrame({
-        "place_id": place_id.to_numpy(), "place": labels.to_numpy(),
-        "locality": locality.to_numpy(), "buffer_m": buffer.to_numpy(dtype="float64"),
-        "source_file": [file] * len(frame),
-        "source_row": np.arange(1, len(frame) + 1, dtype="int64"),
-    }, geometry=frame.geometry.to_numpy(), crs=ANALYSIS_CRS)
-    for col in ["place_id", "place", "locality", "source_file"]:
-        out[col] = out[col].astype("string")
-    return out.sort_values("place_id", ignore_index=True)[PLACE_COLUMNS]
+    return place_id
 
 
-def kommun_outline(path: str | os.PathLike, kommunkod: str = "1285"):
+def kommun_outline(path: str | os.PathLike, kommunkod: str):
     """The outline of one kommun (a shapely Polygon/MultiPolygon in EPSG:3006).
 
-    Reads a file of kommun polygons with the kommun code in ``id`` (as in the
-    okfse/sweden-geojson outlines) or ``kommunkod``; the outlines are simplified,
+    Reads a file of kommun polygons with the kommun code ``kommunkod`` (the build
+    passes ``Settings.kommunkod``) in ``id`` (as in the okfse/sweden-geojson
+    outlines) or ``kommunkod``; the outlines are simplified,
     so points close to the border may fall on the wrong side (checks against it
     are reported, never used to drop rows).
     """
@@ -612,20 +648,23 @@ def validate_area_codes(codes: pd.Series, areas: gpd.GeoDataFrame, year, file: s
     text = _text(codes.reset_index(drop=True))
     years = _year_array(year, len(text), text.index)
     rows = list(excel_rows) if excel_rows is not None else [None] * len(text)
-    valid_pairs = {(a, y) for a, f, t in zip(areas["area"], areas["valid_from"],
-                                             areas["valid_to"].fillna(9999), strict=True)
-                   for y in range(int(f), min(int(t), 2100) + 1)}
+    valid_codes: dict[int, list[str]] = {}  # year -> the codes with a polygon valid then
     problems = []
     for i in np.flatnonzero(text.notna().to_numpy()):
         code, y = text.iloc[i], years[i]
-        if np.isnan(y) or (code, int(y)) in valid_pairs:
+        if np.isnan(y):
             continue
-        valid = sorted({a for a, yy in valid_pairs if yy == int(y)})
-        hint = f"Områden med polygon {int(y)}: {', '.join(valid) or 'inga'}."
+        y = int(y)
+        if y not in valid_codes:
+            valid_codes[y] = sorted(set(areas.loc[valid_in_year(areas, y), "area"]))
+        valid = valid_codes[y]
+        if code in valid:
+            continue
+        hint = f"Områden med polygon {y}: {', '.join(valid) or 'inga'}."
         if code.isdigit() and code.zfill(2) in valid:
             hint += f' Menade du "{code.zfill(2)}"? Koden ska vara text med inledande nolla.'
         problems.append(Problem(file, rows[i], column, code, UNKNOWN_AREA,
-                                f"området finns inte bland områdespolygonerna för {int(y)}.",
+                                f"området finns inte bland områdespolygonerna för {y}.",
                                 hint))
     if problems:
         raise DataError(problems, title="Okänd områdeskod")
@@ -669,6 +708,48 @@ def points_from_xy(frame: pd.DataFrame, x: str, y: str, *, crs, file: str,
     (``OUTSIDE_KOMMUN``) and kept. Exactly the reasons in ``POINT_NOTICES`` keep
     the point.
     """
+    epsg = _xy_epsg(frame, x, y, crs, file)
+    rows = list(excel_rows) if excel_rows is not None else [None] * len(frame)
+    report = _RowProblems(frame, x, y, file, rows)
+    xv, x_empty = _coordinate_values(frame[x])
+    yv, y_empty = _coordinate_values(frame[y])
+    numbers = _check_numbers(report, xv, x_empty, yv, y_empty)
+    xv, yv, usable = _check_plausible(report, xv, yv, numbers, epsg, swap_ok)
+    geoms = _points_in_analysis_crs(xv, yv, usable, epsg)
+    out = gpd.GeoSeries(geoms, index=frame.index, crs=ANALYSIS_CRS, name="geometry")
+    if kommun is not None and usable.any():
+        _check_in_kommun(report, geoms, usable, kommun)
+    return out, report.in_row_order()
+
+
+@dataclass
+class _RowProblems:
+    """The first problem found in each row of a coordinate frame (later ones are dropped)."""
+
+    frame: pd.DataFrame
+    x: str
+    y: str
+    file: str
+    rows: list
+    found: dict[int, Problem] = field(default_factory=dict)
+
+    def add(self, mask: np.ndarray, column: str, reason: str, message: str,
+            hint: str = "") -> None:
+        for i in np.flatnonzero(mask):
+            self.add_one(int(i), column, reason, message, hint)
+
+    def add_one(self, i: int, column: str, reason: str, message: str, hint: str = "") -> None:
+        if i not in self.found:
+            value = (f"{self.x}={_show(self.frame[self.x].iloc[i])}, "
+                     f"{self.y}={_show(self.frame[self.y].iloc[i])}")
+            self.found[i] = Problem(self.file, self.rows[i], column, value, reason, message, hint)
+
+    def in_row_order(self) -> list[Problem]:
+        return [self.found[i] for i in sorted(self.found)]
+
+
+def _xy_epsg(frame: pd.DataFrame, x: str, y: str, crs, file: str) -> int:
+    """The EPSG code of ``crs``; ``DataError`` if it is not accepted or a column is missing."""
     epsg = crs_epsg(crs)
     if epsg is None:
         raise DataError([Problem(file, None, f"{x}, {y}", str(crs), BAD_CRS,
@@ -679,68 +760,77 @@ def points_from_xy(frame: pd.DataFrame, x: str, y: str, *, crs, file: str,
             raise DataError([Problem(file, None, col, None, MISSING_COLUMN,
                                      "koordinatkolumnen saknas.", "")],
                             title="Koordinaterna kan inte användas")
-    n = len(frame)
-    rows = list(excel_rows) if excel_rows is not None else [None] * n
-    xv, x_empty = _coordinate_values(frame[x])
-    yv, y_empty = _coordinate_values(frame[y])
-    problems: dict[int, Problem] = {}
+    return epsg
 
-    def report(mask: np.ndarray, column: str, reason: str, message: str, hint: str = "") -> None:
-        for i in np.flatnonzero(mask):
-            if i not in problems:
-                value = f"{x}={_show(frame[x].iloc[i])}, {y}={_show(frame[y].iloc[i])}"
-                problems[i] = Problem(file, rows[i], column, value, reason, message, hint)
 
+def _check_numbers(report: _RowProblems, xv: np.ndarray, x_empty: np.ndarray, yv: np.ndarray,
+                   y_empty: np.ndarray) -> np.ndarray:
+    """Report a lone coordinate and a value that is not a number; True where both are numbers."""
+    x, y = report.x, report.y
     one_missing = x_empty ^ y_empty
-    report(one_missing & x_empty, x, MISSING_VALUE, "koordinaten saknas (bara den andra finns).")
-    report(one_missing & y_empty, y, MISSING_VALUE, "koordinaten saknas (bara den andra finns).")
-    report(~x_empty & np.isnan(xv), x, BAD_COORDINATE, "koordinaten är inte ett tal.")
-    report(~y_empty & np.isnan(yv), y, BAD_COORDINATE, "koordinaten är inte ett tal.")
-    numbers = ~np.isnan(xv) & ~np.isnan(yv)
+    report.add(one_missing & x_empty, x, MISSING_VALUE, "koordinaten saknas (bara den andra finns).")
+    report.add(one_missing & y_empty, y, MISSING_VALUE, "koordinaten saknas (bara den andra finns).")
+    report.add(~x_empty & np.isnan(xv), x, BAD_COORDINATE, "koordinaten är inte ett tal.")
+    report.add(~y_empty & np.isnan(yv), y, BAD_COORDINATE, "koordinaten är inte ett tal.")
+    return ~np.isnan(xv) & ~np.isnan(yv)
+
+
+def _check_plausible(report: _RowProblems, xv: np.ndarray, yv: np.ndarray, numbers: np.ndarray,
+                     epsg: int, swap_ok: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Report swapped columns (fixed with ``swap_ok``) and points outside Sweden in ``epsg``;
+    return (x, y, usable) with swapped rows swapped back when ``swap_ok``."""
+    x, y = report.x, report.y
     xr, yr = PLAUSIBLE[epsg]
     plausible = numbers & _in(xv, xr) & _in(yv, yr)
     swapped = numbers & ~plausible & _in(yv, xr) & _in(xv, yr)
     what = ("latitud och longitud" if epsg == 4326 else "nord- och östkoordinat")
     if swap_ok:
-        report(swapped, f"{x}, {y}", SWAPPED_FIXED,
-               f"{what} hade bytt plats; de har bytts tillbaka.",
-               f"Kontrollera kolumnerna i filen ({x} ska vara "
-               + ("longitud" if epsg == 4326 else "östkoordinat") + ").")
+        report.add(swapped, f"{x}, {y}", SWAPPED_FIXED,
+                   f"{what} hade bytt plats; de har bytts tillbaka.",
+                   f"Kontrollera kolumnerna i filen ({x} ska vara "
+                   + ("longitud" if epsg == 4326 else "östkoordinat") + ").")
         xv, yv = np.where(swapped, yv, xv), np.where(swapped, xv, yv)
         usable = plausible | swapped
     else:
-        report(swapped, f"{x}, {y}", SWAPPED,
-               f"{what} verkar ha bytt plats.",
-               f"Byt plats på kolumnerna ({x} ska vara "
-               + ("longitud" if epsg == 4326 else "östkoordinat")
-               + "), eller läs in med swap_ok=True för att rätta och redovisa dem.")
+        report.add(swapped, f"{x}, {y}", SWAPPED,
+                   f"{what} verkar ha bytt plats.",
+                   f"Byt plats på kolumnerna ({x} ska vara "
+                   + ("longitud" if epsg == 4326 else "östkoordinat")
+                   + "), eller läs in med swap_ok=True för att rätta och redovisa dem.")
         usable = plausible
     others = [CRS_NAMES[e] for e in ACCEPTED_EPSG
               if e != epsg and (numbers & _in(xv, PLAUSIBLE[e][0]) & _in(yv, PLAUSIBLE[e][1])).any()]
-    report(numbers & ~usable, f"{x}, {y}", OUTSIDE_SWEDEN,
-           f"punkten ligger utanför Sverige i {CRS_NAMES[epsg]}.",
-           "Kontrollera koordinatsystemet" + (f" (värdena ser ut som {' eller '.join(others)})"
-                                              if others else "") + ".")
-    geoms = np.full(n, None, dtype=object)
+    report.add(numbers & ~usable, f"{x}, {y}", OUTSIDE_SWEDEN,
+               f"punkten ligger utanför Sverige i {CRS_NAMES[epsg]}.",
+               "Kontrollera koordinatsystemet" + (f" (värdena ser ut som {' eller '.join(others)})"
+                                                  if others else "") + ".")
+    return xv, yv, usable
+
+
+def _points_in_analysis_crs(xv: np.ndarray, yv: np.ndarray, usable: np.ndarray,
+                            epsg: int) -> np.ndarray:
+    """Shapely points in EPSG:3006 where ``usable`` (None elsewhere)."""
+    geoms = np.full(len(xv), None, dtype=object)
     if usable.any():
         transformer = Transformer.from_crs(CRS.from_epsg(epsg), CRS.from_user_input(ANALYSIS_CRS),
                                            always_xy=True)
         ex, ny = transformer.transform(xv[usable], yv[usable])
         geoms[usable] = shapely.points(np.asarray(ex), np.asarray(ny))
-    out = gpd.GeoSeries(geoms, index=frame.index, crs=ANALYSIS_CRS, name="geometry")
-    if kommun is not None and usable.any():
-        outline = shapely.from_wkb(shapely.to_wkb(kommun))  # a copy, so preparing leaves it alone
-        shapely.prepare(outline)
-        outside = usable & ~shapely.covers(outline, geoms)
-        for i in np.flatnonzero(outside):
-            p = geoms[i]
-            problems.setdefault(i, Problem(
-                file, rows[i], f"{x}, {y}", f"{x}={_show(frame[x].iloc[i])}, "
-                f"{y}={_show(frame[y].iloc[i])}", OUTSIDE_KOMMUN,
-                f"punkten ligger utanför kommunen (SWEREF 99 TM {p.x:.0f}, {p.y:.0f}).",
-                "Kontrollera koordinaterna och koordinatsystemet. Kommungränsen är förenklad, "
-                "så en punkt nära gränsen kan ändå vara rätt; punkten behålls."))
-    return out, [problems[i] for i in sorted(problems)]
+    return geoms
+
+
+def _check_in_kommun(report: _RowProblems, geoms: np.ndarray, usable: np.ndarray,
+                     kommun) -> None:
+    """Report usable points outside the kommun outline (a notice: the point is kept)."""
+    outline = shapely.from_wkb(shapely.to_wkb(kommun))  # a copy, so preparing leaves it alone
+    shapely.prepare(outline)
+    outside = usable & ~shapely.covers(outline, geoms)
+    for i in np.flatnonzero(outside):
+        p = geoms[i]
+        report.add_one(int(i), f"{report.x}, {report.y}", OUTSIDE_KOMMUN,
+                       f"punkten ligger utanför kommunen (SWEREF 99 TM {p.x:.0f}, {p.y:.0f}).",
+                       "Kontrollera koordinaterna och koordinatsystemet. Kommungränsen är "
+                       "förenklad, så en punkt nära gränsen kan ändå vara rätt; punkten behålls.")
 
 
 def _show(value) -> str:
@@ -767,15 +857,7 @@ def resolve_places(names: pd.Series, localities: pd.Series | None, places: gpd.G
     localities = (pd.Series(pd.NA, index=names.index, dtype="string") if localities is None
                   else localities.reset_index(drop=True))
     rows = list(excel_rows) if excel_rows is not None else [None] * len(names)
-    by_key: dict[tuple[str, str], str] = {}
-    by_name: dict[str, list[str]] = {}
-    by_id: dict[str, str] = {}
-    for pid, place, loc in zip(places["place_id"], places["place"], places["locality"],
-                               strict=True):
-        by_key[(normalise_label(place), normalise_label(loc))] = pid
-        by_name.setdefault(normalise_label(place), []).append(pid)
-        by_id[normalise_label(pid)] = pid
-    known = sorted(places["place"].unique())
+    index = _PlaceIndex.of(places)
     out = pd.Series(pd.NA, index=names.index, dtype="string")
     problems = []
     cache: dict[tuple[str, str], tuple[str | None, Problem | None]] = {}
@@ -786,8 +868,8 @@ def resolve_places(names: pd.Series, localities: pd.Series | None, places: gpd.G
         loc_key = normalise_label("" if pd.isna(loc) else loc)
         key = (name_key, loc_key)
         if key not in cache:
-            cache[key] = _resolve_one(str(name).strip(), "" if pd.isna(loc) else str(loc).strip(),
-                                      name_key, loc_key, by_key, by_name, by_id, known)
+            cache[key] = index.resolve(str(name).strip(),
+                                       "" if pd.isna(loc) else str(loc).strip(), key)
         pid, problem = cache[key]
         if pid is not None:
             out.iloc[i] = pid
@@ -797,33 +879,57 @@ def resolve_places(names: pd.Series, localities: pd.Series | None, places: gpd.G
     return out, problems
 
 
-def _resolve_one(name, loc, name_key, loc_key, by_key, by_name, by_id, known):
-    if name_key in by_id and (not loc_key or name_key.startswith(loc_key + ":")):
-        return by_id[name_key], None
-    if loc_key:
-        if (name_key, loc_key) in by_key:
-            return by_key[(name_key, loc_key)], None
-        elsewhere = by_name.get(name_key, [])
-        hint = (f"Platser med det namnet: {', '.join(elsewhere)}." if elsewhere
-                else _suggest(name, known))
-        return None, Problem("", None, None, name, UNKNOWN_PLACE,
-                             f"platsen finns inte i orten \"{loc}\".", hint)
-    candidates = by_name.get(name_key, [])
-    if len(candidates) == 1:
-        return candidates[0], None
-    if candidates:
-        return None, Problem("", None, None, name, AMBIGUOUS_PLACE,
-                             f"flera platser heter så: {', '.join(sorted(candidates))}.",
-                             "Ange orten (kolumnen ort) så att platsen blir entydig.")
-    return None, Problem("", None, None, name, UNKNOWN_PLACE, "platsen är okänd.",
-                         _suggest(name, known))
+@dataclass(frozen=True)
+class _PlaceIndex:
+    """The places by (name, locality), by name and by ``place_id`` (``normalise_label`` keys)."""
+
+    by_key: dict[tuple[str, str], str]
+    by_name: dict[str, list[str]]
+    by_id: dict[str, str]
+    known: list[str]  # the place names, sorted
+
+    @classmethod
+    def of(cls, places: gpd.GeoDataFrame) -> _PlaceIndex:
+        by_key: dict[tuple[str, str], str] = {}
+        by_name: dict[str, list[str]] = {}
+        by_id: dict[str, str] = {}
+        for pid, place, loc in zip(places["place_id"], places["place"], places["locality"],
+                                   strict=True):
+            by_key[(normalise_label(place), normalise_label(loc))] = pid
+            by_name.setdefault(normalise_label(place), []).append(pid)
+            by_id[normalise_label(pid)] = pid
+        return cls(by_key, by_name, by_id, sorted(places["place"].unique()))
+
+    def resolve(self, name: str, loc: str, key: tuple[str, str]
+                ) -> tuple[str | None, Problem | None]:
+        """(place_id, None), or (None, a Problem without file and row) for one name."""
+        name_key, loc_key = key
+        if name_key in self.by_id and (not loc_key or name_key.startswith(loc_key + ":")):
+            return self.by_id[name_key], None
+        if loc_key:
+            if key in self.by_key:
+                return self.by_key[key], None
+            elsewhere = self.by_name.get(name_key, [])
+            hint = (f"Platser med det namnet: {', '.join(elsewhere)}." if elsewhere
+                    else _suggest(name, self.known))
+            return None, Problem("", None, None, name, UNKNOWN_PLACE,
+                                 f"platsen finns inte i orten \"{loc}\".", hint)
+        candidates = self.by_name.get(name_key, [])
+        if len(candidates) == 1:
+            return candidates[0], None
+        if candidates:
+            return None, Problem("", None, None, name, AMBIGUOUS_PLACE,
+                                 f"flera platser heter så: {', '.join(sorted(candidates))}.",
+                                 "Ange orten (kolumnen ort) så att platsen blir entydig.")
+        return None, Problem("", None, None, name, UNKNOWN_PLACE, "platsen är okänd.",
+                             _suggest(name, self.known))
 
 
 def _suggest(name: str, known: list[str]) -> str:
-    by_label = {normalise_label(k): k for k in known}
-    close = difflib.get_close_matches(normalise_label(name), list(by_label), n=3, cutoff=0.6)
+    # known is sorted: of two names that differ only in case, the later one is shown
+    close = suggest(name, known[::-1], n=3, cutoff=0.6, key=normalise_label)
     if close:
-        return "Närmaste kända platser: " + ", ".join(by_label[c] for c in close) + "."
+        return "Närmaste kända platser: " + ", ".join(close) + "."
     return "Lägg till platsen i platsfilen eller rätta namnet."
 
 
@@ -884,17 +990,16 @@ def join_areas(points: gpd.GeoDataFrame | gpd.GeoSeries, areas: gpd.GeoDataFrame
     codes = areas["area"].astype("string").to_numpy(dtype=object)
     order = np.array(sorted(set(codes)), dtype=object)
     rank = np.searchsorted(order, codes)  # rank of each area row's code
-    start = areas["valid_from"].to_numpy(dtype="float64")
-    end = areas["valid_to"].astype("Float64").fillna(np.inf).to_numpy(dtype="float64")
     if np.isscalar(year) and not isinstance(year, str):
-        keep = np.flatnonzero((start <= years[0]) & (end >= years[0])) if n else np.array([], int)
+        keep = np.flatnonzero(valid_in_year(areas, years[0])) if n else np.array([], int)
         tree = shapely.STRtree(np.asarray(areas.geometry.array)[keep])
         hit_point, hit = tree.query(pts, predicate="intersects")
         hit_area = keep[hit]
     else:
         tree = shapely.STRtree(np.asarray(areas.geometry.array))
         hit_point, hit_area = tree.query(pts, predicate="intersects")
-        valid = (start[hit_area] <= years[hit_point]) & (end[hit_area] >= years[hit_point])
+        valid_rows, year_row = _valid_in_years(areas, years)
+        valid = valid_rows[year_row[hit_point], hit_area]
         hit_point, hit_area = hit_point[valid], hit_area[valid]
     best = np.full(n, len(order), dtype=np.int64)
     np.minimum.at(best, hit_point, rank[hit_area])
@@ -902,6 +1007,19 @@ def join_areas(points: gpd.GeoDataFrame | gpd.GeoSeries, areas: gpd.GeoDataFrame
     values = pa.array(order.tolist(), type=pa.large_string()).take(
         pa.array(best, mask=best == len(order)))
     return pd.Series(pd.array(values, dtype="string"), index=points.index, name="area")
+
+
+def _valid_in_years(areas: pd.DataFrame, years: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(table, row): area row ``j`` is valid in ``years[k]`` iff ``table[row[k], j]``.
+
+    One ``valid_in_year`` per distinct year (a handful), not one per point; a NaN
+    year points to the last row of ``table``, which is all False.
+    """
+    distinct = np.unique(years[~np.isnan(years)])
+    table = np.zeros((len(distinct) + 1, len(areas)), dtype=bool)
+    for k, y in enumerate(distinct):
+        table[k] = valid_in_year(areas, y)
+    return table, np.searchsorted(distinct, years)  # NaN sorts after every year
 
 
 def join_places(points: gpd.GeoDataFrame | gpd.GeoSeries, places: gpd.GeoDataFrame
@@ -957,14 +1075,14 @@ def primary_place(points: gpd.GeoDataFrame | gpd.GeoSeries, places: gpd.GeoDataF
     return out
 
 
-# --- the pipeline stage ------------------------------------------------------------------
+# --- the geodata folder (read by analysis/stages/places.py) ------------------------------
 
 
 def find_geodata(folder: Path, stem: str) -> Path | None:
     """The one file ``stem`` + a geodata suffix in ``folder`` (None if there is none)."""
     found = [folder / f"{stem}{s}" for s in VECTOR_SUFFIXES if (folder / f"{stem}{s}").is_file()]
     if len(found) > 1:
-        raise DataError([Problem(p.name, None, None, None, "flera_filer",
+        raise DataError([Problem(p.name, None, None, None, SEVERAL_FILES,
                                  "det finns flera filer för samma geodata.",
                                  "Behåll en av dem.") for p in found],
                         title="Geodata är tvetydiga")
@@ -980,6 +1098,7 @@ def geodata_files(path: Path) -> list[Path]:
 
 
 def check_areas_in_kommun(areas: gpd.GeoDataFrame, outline, file: str) -> None:
+    """``DataError`` for every polygon wholly outside the kommun (a sign of a wrong CRS)."""
     outside = ~areas.geometry.intersects(outline)
     if outside.any():
         raise DataError([Problem(file, int(r["source_row"]), GEOMETRY_COLUMN, str(r["version"]),

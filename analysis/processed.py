@@ -16,6 +16,7 @@ import geopandas as gpd
 import pandas as pd
 
 from analysis.paths import project_paths
+from analysis.tables import GEO_TABLES
 
 MANIFEST_FILE = "manifest.json"
 DEMO_SOURCE = "demo"  # manifest "kalla" when the build read the synthetic demo set
@@ -23,8 +24,6 @@ DEMO_SOURCE = "demo"  # manifest "kalla" when the build read the synthetic demo 
 # Columns a person wrote in a walk protocol; never shown in notebooks, figures or exports.
 FREE_TEXT_COLUMNS = ("description", "proposed_action", "decision_reason")
 
-# Tables stored as GeoParquet (geometry column), read with geopandas.
-GEO_TABLES = frozenset({"areas.parquet", "places.parquet", "observations.parquet"})
 
 
 def processed_dir(root: str | os.PathLike | None = None) -> Path:

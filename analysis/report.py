@@ -8,7 +8,7 @@ marked) and no free text from the walk protocols. The bytes are deterministic: n
 timestamps; the page names the survey year and points to ``data/processed/manifest.json``
 for the input hashes.
 
-``report_stage`` is the pipeline stage: it writes ``reports/lagesbild.html`` and the
+The build stage (``analysis/stages/report.py``) writes ``reports/lagesbild.html`` and the
 figures under ``reports/figurer/``. A missing input (no polygons, no walks, no police
 index) drops that section with a note instead of failing.
 """
@@ -22,9 +22,12 @@ from collections.abc import Callable
 import pandas as pd
 
 from analysis import figures
-from analysis.areas import TOTAL_AREA, TOTAL_AREA_NAME
+from analysis.areas import TOTAL_AREA, TOTAL_AREA_NAME, area_order
+from analysis.codebook import load_codebook
+from analysis.formatting import sv_count, sv_interval, sv_number, sv_p, sv_percent, sv_pp, sv_value
+from analysis.processed import latest_year
 from analysis.settings import Settings
-from analysis.style import png_bytes, sv_count, sv_number, sv_percent
+from analysis.style import png_bytes
 from analysis.vocabulary import COLUMNS, FIGURES, INDICATORS, NARRATIVE, WALK_COLUMNS
 
 REPORT_FILE = "lagesbild.html"
@@ -56,10 +59,6 @@ def _table(tables: dict, name: str):
     return None
 
 
-def latest_year(estimates: pd.DataFrame) -> int:
-    return int(estimates["year"].max())
-
-
 def _e(text) -> str:
     return html.escape(str(text), quote=True)
 
@@ -86,19 +85,12 @@ def _area_names(estimates: pd.DataFrame) -> dict[str, str]:
     return names
 
 
-def _area_order(codes) -> list[str]:
-    codes = set(codes)
-    return sorted(codes - {TOTAL_AREA}) + ([TOTAL_AREA] if TOTAL_AREA in codes else [])
-
-
 def _value(value, indicator: str) -> str:
-    return sv_percent(value) if figures.is_proportion(indicator) else sv_number(value, 2)
+    return sv_value(value, figures.is_proportion(indicator))
 
 
 def _interval(low, high, indicator: str) -> str:
-    if figures.is_proportion(indicator):
-        return f"{sv_number(100 * low, 0)}–{sv_percent(high)}"
-    return f"{sv_number(low, 2)}–{sv_number(high, 2)}"
+    return sv_interval(low, high, figures.is_proportion(indicator))
 
 
 # --- figures -----------------------------------------------------------------------------------
@@ -123,7 +115,7 @@ def report_figures(tables: dict, *, year: int, demo: bool, settings: Settings | 
         out[f"{FIGURE_DIR}/{name}.png"] = png_bytes(make())
 
     present = est[est["year"] == year]
-    for area in _area_order(present["area"].astype(str)):
+    for area in area_order(present["area"].astype(str)):
         add(f"storsta_problem_{area}", lambda a=area: figures.top_problems(est, year, a, demo=demo))
     for indicator, item in RANKING_INDICATORS:
         add(f"omraden_{indicator}", lambda i=indicator, t=item:
@@ -185,7 +177,7 @@ def _top_table(est: pd.DataFrame, year: int, area: str, n: int = 8) -> str:
     shown = rows[~rows["suppressed"].astype(bool) & rows["estimate"].notna()]
     shown = shown.sort_values(["estimate", "item"], ascending=[False, True],
                               kind="stable").head(n)
-    labels = figures.item_labels()
+    labels = load_codebook().item_labels()
     body = [[labels.get(r.item, r.item), sv_percent(r.estimate),
              _interval(r.ci_low, r.ci_high, figures.PROBLEM_SHARE), sv_count(r.n),
              NARRATIVE["uncertain"] if bool(r.uncertain) else ""]
@@ -205,18 +197,18 @@ def _changes_table(changes: pd.DataFrame, year: int) -> str:
                 "efter Benjamini–Hochberg-korrektionen.</p>")
     key = rows["area"].astype(str).where(rows["area"] != TOTAL_AREA, "~")
     rows = rows.assign(_k=key).sort_values(["indicator", "_k", "item"], kind="stable")
-    labels = figures.item_labels()
+    codebook = load_codebook()
     body = []
     for r in rows.itertuples():
         word = FIGURES["increase"] if r.delta > 0 else FIGURES["decrease"]
-        size = (f"{sv_number(100 * abs(r.delta), 0)} procentenheter"
-                if figures.is_proportion(r.indicator) else sv_number(abs(r.delta), 2))
+        size = (sv_pp(abs(r.delta)) if figures.is_proportion(r.indicator)
+                else sv_number(abs(r.delta), 2))
         area = TOTAL_AREA_NAME if r.area == TOTAL_AREA else r.area_name
-        item = figures._item_label(r.item, r.indicator)
-        body.append([area, INDICATORS.get(r.indicator, r.indicator), labels.get(item, item),
+        body.append([area, INDICATORS.get(r.indicator, r.indicator),
+                     codebook.label(r.item, r.indicator),
                      f"{_value(r.estimate_from, r.indicator)} → {_value(r.estimate_to, r.indicator)}",
                      f"{word} med {size}",
-                     "< 0,001" if r.p_bh < 0.001 else sv_number(r.p_bh, 3)])
+                     sv_p(r.p_bh)])
     return _html_table([COLUMNS["area_name"], COLUMNS["indicator"], COLUMNS["item"],
                         f"{int(rows['year_from'].iloc[0])} → {year}", COLUMNS["delta"],
                         COLUMNS["p_bh"]], body, {3, 5})
@@ -321,7 +313,7 @@ def lagesbild_html(tables: dict, *, year: int | None = None, demo: bool,
     add('<h2 id="problem">Största problemen per område</h2>')
     add(f"<p>Andel som svarat att något är ett stort problem i sitt område, {year}. "
         "Strecken visar 95 % konfidensintervall.</p>")
-    for area in _area_order(est.loc[est["year"] == year, "area"].astype(str)):
+    for area in area_order(est.loc[est["year"] == year, "area"].astype(str)):
         add(f"<h3>{_e(names.get(area, area))}</h3>")
         key = f"{FIGURE_DIR}/storsta_problem_{area}.png"
         if key in pngs:

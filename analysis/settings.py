@@ -14,6 +14,10 @@ import os
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 
+import yaml
+
+from analysis.problems import DataError, Problem
+
 SETTINGS_FILE = "installningar.yaml"
 
 
@@ -61,10 +65,6 @@ def read_settings(path: str | os.PathLike, base: Settings | None = None) -> Sett
 
     An unknown name or a value of the wrong type is a ``DataError`` naming the file and the name.
     """
-    import yaml
-
-    from analysis.problems import DataError, Problem
-
     path = Path(path)
     base = base or Settings()
     try:

@@ -1,4 +1,4 @@
-"""One look for every figure: fonts, colours, Swedish number formatting, deterministic PNGs.
+"""One look for every figure: fonts, colours, axis formatters, deterministic PNGs.
 
 Nothing is set at import: figure functions draw inside ``with apply_style():`` (a
 ``matplotlib.rc_context``), so the caller's rcParams are left as they were. Numbers
@@ -9,13 +9,15 @@ follow Swedish typography: decimal comma, a space before ``%`` ("45 %") and a
 from __future__ import annotations
 
 import io
-import math
 import os
 from contextlib import contextmanager
 
 import matplotlib
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
+
+from analysis.files import write_bytes
+from analysis.formatting import sv_number, sv_percent
 
 DPI = 110
 FIGSIZE = (8.0, 4.8)
@@ -72,49 +74,7 @@ def new_figure(figsize: tuple[float, float] | None = None) -> Figure:
     return Figure(figsize=figsize or FIGSIZE, dpi=DPI)
 
 
-# --- Swedish numbers -----------------------------------------------------------------------
-
-THIN = "\u202f"  # narrow no-break space between thousands
-MINUS = "\u2212"
-
-
-def sv_number(value, decimals: int = 2) -> str:
-    """``12345.678`` -> ``"12 345,68"``; negative with a real minus; NaN -> ``"–"``."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    try:
-        if value != value:  # pandas NA/NaN
-            return "–"
-    except TypeError:
-        return "–"
-    value = float(value)
-    text = f"{abs(value):,.{decimals}f}".replace(",", THIN).replace(".", ",")
-    negative = value < 0 and any(c not in "0,\u202f" for c in text)
-    return (MINUS if negative else "") + text
-
-
-def sv_percent(value, decimals: int = 0) -> str:
-    """A proportion as Swedish percent: ``0.453`` -> ``"45 %"`` (no-break space)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    try:
-        if value != value:
-            return "–"
-    except TypeError:
-        return "–"
-    return f"{sv_number(100 * float(value), decimals)}\u00a0%"
-
-
-def sv_count(value) -> str:
-    """A whole number with a space between thousands: ``12345`` -> ``"12 345"``."""
-    return sv_number(value, 0)
-
-
-def format_value(value, proportion: bool, decimals: int | None = None) -> str:
-    """Percent without decimals for proportions, two decimals for means and indices."""
-    if proportion:
-        return sv_percent(value, 0 if decimals is None else decimals)
-    return sv_number(value, 2 if decimals is None else decimals)
+# --- axis formatters (numbers from analysis.formatting) --------------------------------------
 
 
 def percent_formatter(decimals: int = 0) -> FuncFormatter:
@@ -149,8 +109,6 @@ def save_png(fig: Figure, path_or_buffer=None, dpi: int = DPI) -> bytes:
     if path_or_buffer is None:
         return blob
     if isinstance(path_or_buffer, (str, os.PathLike)):
-        from analysis.files import write_bytes
-
         write_bytes(path_or_buffer, blob)
     else:
         path_or_buffer.write(blob)

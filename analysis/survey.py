@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import os
 import re
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,9 +36,10 @@ import pandas as pd
 from analysis import problems as P
 from analysis.areas import areas_in_year, read_area_register
 from analysis.codebook import Codebook, load_codebook
-from analysis.files import RawTable, map_headers, normalise_label, parse_numbers, read_table
+from analysis.files import RawTable, map_headers, parse_numbers, read_table
 from analysis.paths import COLUMN_MAPPING_FILE, SURVEY_DIR
 from analysis.problems import DataError, Problem
+from analysis.text import normalise_label
 
 BASE_COLUMNS = ["respondent_id", "year", "area", "stratum", "weight", "sex", "age_group"]
 SOURCE_COLUMNS = ["source_file", "source_row"]
@@ -95,7 +95,7 @@ def read_column_mapping(path: str | os.PathLike, codebook: Codebook) -> dict[str
         target = str(target).strip()
         if target not in known:
             problems.append(Problem(table.file, int(table.excel_rows.iloc[i]), "kolumn", target,
-                                    "okand_kolumn", "okänd kolumn i kodboken.",
+                                    P.UNKNOWN_COLUMN, "okänd kolumn i kodboken.",
                                     "Använd en frågekod (t.ex. nedskrapning) eller "
                                     "respondent_id, year, area, stratum, weight, sex, age_group."))
         out[normalise_label(heading)] = target
@@ -315,7 +315,8 @@ def load_survey(paths: str | os.PathLike | Iterable[str | os.PathLike], *,
                                  f"Lägg leveransen i data/raw/{SURVEY_DIR}/.")],
                         title="Trygghetsmätningen saknas")
     accepted, rejected, problems, notices, file_errors = [], [], [], [], []
-    accounting: dict[str, dict] = {}
+    accounting: dict[str, list[str]] = {}
+    read: dict[str, int] = {}
     for path in files:
         try:
             table = read_table(path)
@@ -327,10 +328,8 @@ def load_survey(paths: str | os.PathLike | Iterable[str | os.PathLike], *,
         rejected.append(bad)
         problems.extend(probs)
         notices.extend(notes)
-        accounting[path.name] = {"lasta": len(table.frame), "godkanda": len(ok),
-                                 "avvisade": len(bad),
-                                 "orsaker": dict(sorted(Counter(
-                                     r for rs in bad["orsak"] for r in rs.split(";")).items()))}
+        accounting[path.name] = list(bad["orsak"])  # one entry per rejected row
+        read[path.name] = len(table.frame)
     if file_errors:
         raise DataError(file_errors, title="Trygghetsmätningen kan inte läsas")
     responses = pd.concat(accepted, ignore_index=True)
@@ -340,14 +339,9 @@ def load_survey(paths: str | os.PathLike | Iterable[str | os.PathLike], *,
     if len(dup_rejected):
         problems.extend(dup_problems)
         rejected_frame = pd.concat([rejected_frame, dup_rejected], ignore_index=True)
-        for fname, count in dup_rejected["fil"].value_counts().items():
-            acc = accounting[fname]
-            acc["godkanda"] -= int(count)
-            acc["avvisade"] += int(count)
-            acc["orsaker"][P.DUPLICATE_ID] = acc["orsaker"].get(P.DUPLICATE_ID, 0) + int(count)
-    for fname, acc in accounting.items():
-        if acc["godkanda"] + acc["avvisade"] != acc["lasta"]:
-            raise RuntimeError(f"radredovisningen går inte ihop för {fname}: {acc}")
+        for fname in dup_rejected["fil"]:
+            accounting[fname].append(P.DUPLICATE_ID)
+    accounting = {f: P.row_accounting(read[f], reasons, f) for f, reasons in accounting.items()}
     responses = responses.sort_values(["year", "area", "respondent_id"], ignore_index=True)
     responses["year"] = responses["year"].astype("int64")
     rejected_frame = rejected_frame.sort_values(["fil", "rad"], ignore_index=True)

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 
 _FOLD = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e", "ü": "u"})
 _SEPARATORS = re.compile(r"[\s_\-/–—]+")
+_SIGNS = frozenset({"-", "+"})
 
 
 def normalise_label(value: object) -> str:
@@ -26,9 +27,14 @@ def normalise_label(value: object) -> str:
 
 
 def match_key(value: object) -> str:
-    """A looser key: ``normalise_label``, å/ä/ö folded, ``_``/``-``/``/`` as spaces."""
-    text = normalise_label(value).translate(_FOLD)
-    return _SEPARATORS.sub(" ", text).strip()
+    """A looser key: ``normalise_label``, å/ä/ö folded, ``_``/``-``/``/`` as spaces, leading
+    and trailing ``.:;,`` ignored ("Ej vårt ansvar." == "ej_vart_ansvar"); a lone "-" or
+    "+" is kept as it is (it is a value in some vocabularies, not a separator)."""
+    label = normalise_label(value)
+    key = _SEPARATORS.sub(" ", label.translate(_FOLD)).strip(" .:;,")
+    if key:
+        return key
+    return label if label in _SIGNS else ""
 
 
 def suggest(value: object, candidates: Iterable[str], n: int = 3, cutoff: float = 0.5,

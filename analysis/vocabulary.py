@@ -38,7 +38,7 @@ COLUMNS = {
     "p_bh": "p-värde (Benjamini–Hochberg)",
     "comparable": "Jämförbar",
     "significant": "Statistiskt säkerställd",
-    # the police's published index (analysis/official.py)
+    # the police's published index (analysis/official/)
     "value": "Index",
     "value_published": "Värde som tryckt",
     "scale": "Skala",

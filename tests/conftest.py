@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -73,3 +74,33 @@ def processed_files(project: Path) -> dict[str, bytes]:
 
 def frame_without_source(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.drop(columns=["source_file"])
+
+
+@dataclass(frozen=True)
+class DemoBuild:
+    """The demo built once per test session (read it; never change it)."""
+
+    root: Path
+    manifest: dict
+    messages: list[str]
+    files: dict[str, bytes]  # data/processed/<name> -> bytes
+
+    @property
+    def processed(self) -> Path:
+        return self.root / "data" / "processed"
+
+    @property
+    def reports(self) -> Path:
+        return self.root / "reports"
+
+
+@pytest.fixture(scope="session")
+def demo_built(tmp_path_factory) -> DemoBuild:
+    """The whole demo lägesbild built once; every test that needs built outputs shares it."""
+    from analysis.pipeline import build
+
+    root = tmp_path_factory.mktemp("demo_built")
+    shutil.copytree(DEFAULT_ROOT / "data" / "raw" / "demo", root / "data" / "raw" / "demo")
+    messages: list[str] = []
+    manifest = build(root, progress=messages.append)
+    return DemoBuild(root, manifest, messages, processed_files(root))

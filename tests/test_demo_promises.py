@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 
 import pandas as pd
 import pytest
@@ -12,7 +11,6 @@ import yaml
 
 from analysis.demo import promises as demo
 from analysis.paths import DEFAULT_ROOT, project_paths
-from analysis.pipeline import build
 from analysis.promises import match_activity
 
 COMMITTED = project_paths(DEFAULT_ROOT).demo_raw / "medborgarloften"
@@ -48,12 +46,9 @@ def log_count(activity: str, year: int) -> int:
                if r["datum"].startswith(str(year)) and match_activity(r["typ"]) == activity)
 
 
-@pytest.fixture(scope="module")
-def demo_build(tmp_path_factory):
-    root = tmp_path_factory.mktemp("demo_project")
-    shutil.copytree(project_paths(DEFAULT_ROOT).demo_raw, root / "data" / "raw" / "demo")
-    manifest = build(root, demo=True, progress=lambda s: None)
-    return root / "data" / "processed", manifest
+@pytest.fixture
+def demo_build(demo_built):
+    return demo_built.processed, demo_built.manifest
 
 
 def test_demo_build_evaluates_every_indicator_of_every_promise(demo_build):

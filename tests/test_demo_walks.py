@@ -30,7 +30,7 @@ def raw(tmp_path_factory) -> Path:
 def delivery(raw):
     return load_walks(raw / WALKS_DIR, areas=read_areas(raw / "geodata/omraden.gpkg"),
                       places=read_places(raw / "geodata/platser.geojson"),
-                      kommun=kommun_outline(raw / "geodata/kommun.geojson"))
+                      kommun=kommun_outline(raw / "geodata/kommun.geojson", "1285"))
 
 
 def files(folder: Path) -> dict[str, bytes]:

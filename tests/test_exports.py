@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.exports import estimates_for_sharing, excel_csv, format_decimal
+from analysis.exports import estimates_for_sharing, excel_csv
+from analysis.formatting import csv_decimal as format_decimal
 
 
 def test_format_decimal_comma_rounding_and_blanks():
@@ -55,15 +56,8 @@ def test_estimates_for_sharing_uses_percent_and_swedish_headers():
     assert hidden["Anmärkning"] == "färre än 30 svar"
 
 
-def test_build_exports_contain_no_microdata_or_hidden_values(tmp_path):
-    import shutil
-
-    from analysis.paths import DEFAULT_ROOT
-    from analysis.pipeline import build
-
-    shutil.copytree(DEFAULT_ROOT / "data" / "raw" / "demo", tmp_path / "data" / "raw" / "demo")
-    build(tmp_path, progress=lambda s: None)
-    folder = tmp_path / "reports" / "csv"
+def test_build_exports_contain_no_microdata_or_hidden_values(demo_built):
+    folder = demo_built.reports / "csv"
     est = pd.read_csv(folder / "skattningar.csv", sep=";", decimal=",", dtype=str,
                       encoding="utf-8-sig", keep_default_na=False)
     assert "respondent_id" not in est.columns and "Löpnummer" not in est.columns

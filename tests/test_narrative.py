@@ -8,6 +8,7 @@ import math
 import pandas as pd
 import pytest
 
+from analysis import formatting
 from analysis import narrative as nv
 
 
@@ -30,19 +31,20 @@ def estimates():
 
 
 def test_formatting_is_swedish():
-    assert nv.sv_number(1234.5, 2) == "1 234,50"
-    assert nv.sv_number(-0.56, 2) == "−0,56"
-    assert nv.sv_percent(0.523) == "52 %"
-    assert nv.format_interval(0.44, 0.6, "andel_stort_problem") == "95 % KI 44–60 %"
+    # the notebooks' sentences use the project's one formatter (analysis.formatting)
+    assert nv.sv_number is formatting.sv_number and nv.sv_percent is formatting.sv_percent
+    assert nv.format_value(0.523, "andel_stort_problem") == "52\u00a0%"
+    assert nv.format_value(1.5, "poang") == "1,50"
+    assert nv.format_interval(0.44, 0.6, "andel_stort_problem") == "95 % KI 44–60\u00a0%"
     assert nv.format_interval(1.2, 1.45, "poang") == "95 % KI 1,20–1,45"
 
 
 def test_largest_problem_sentences(estimates):
     before = estimates.copy()
     assert nv.largest_problem_sentences(estimates, 2024) == [
-        "Störst problem i Berga 2024: ungdomsgäng som stör ordningen (52 %, 95 % KI 44–60 %).",
-        "Störst problem i Rönneberga 2024: klotter (41 %, 95 % KI 30–52 %; osäker skattning); "
-        "näst störst, ungdomsgäng som stör ordningen (40 %), går inte att skilja från det – "
+        "Störst problem i Berga 2024: ungdomsgäng som stör ordningen (52\u00a0%, 95 % KI 44–60\u00a0%).",
+        "Störst problem i Rönneberga 2024: klotter (41\u00a0%, 95 % KI 30–52\u00a0%; osäker skattning); "
+        "näst störst, ungdomsgäng som stör ordningen (40\u00a0%), går inte att skilja från det – "
         "intervallen överlappar.",
     ]
     pd.testing.assert_frame_equal(estimates, before)
@@ -51,13 +53,13 @@ def test_largest_problem_sentences(estimates):
 def test_largest_problems_never_shows_suppressed(estimates):
     table = nv.largest_problems(estimates, 2024, "03")
     assert table["Frågetext"].tolist() == ["Ungdomsgäng som stör ordningen", "Klotter"]
-    assert table["Andel stort problem"].tolist() == ["52 %", "30 %"]
-    assert table["95 % KI"].tolist() == ["44–60 %", "22–38 %"]
+    assert table["Andel stort problem"].tolist() == ["52\u00a0%", "30\u00a0%"]
+    assert table["95 % KI"].tolist() == ["44–60\u00a0%", "22–38\u00a0%"]
 
 
 def test_total_sentence(estimates):
     assert nv.total_sentence(estimates, 2024, "andel_otrygga", "otrygg_kvall") == (
-        "Andel otrygga ute sent på kvällen, hela kommunen 2024: 23 %, 95 % KI 20–27 %.")
+        "Andel otrygga ute sent på kvällen, hela kommunen 2024: 23\u00a0%, 95 % KI 20–27\u00a0%.")
 
 
 def _changes():
@@ -77,7 +79,7 @@ def test_changes_summary_counts_and_words():
     s = nv.changes_summary(changes, 2024)
     assert (s["tested"], s["significant"], s["not_significant"], s["not_comparable"],
             s["suppressed"]) == (2, 1, 1, 1, 1)
-    assert s["sentences"] == ["Berga: ungdomsgäng som stör ordningen minskade från 52 % till 24 % "
+    assert s["sentences"] == ["Berga: ungdomsgäng som stör ordningen minskade från 52\u00a0% till 24\u00a0% "
                               "(−28 procentenheter, p efter Benjamini–Hochberg < 0,001), 2023–2024."]
     assert "Övriga 1 skillnader kan vara slumpvariation" in s["text"]
     assert "gränserna ändrades för: Eslövs tätort" in s["text"]
@@ -87,7 +89,7 @@ def test_changes_summary_counts_and_words():
 def test_change_sentence_not_significant_is_honest():
     row = _changes().iloc[1]
     assert nv.change_sentence(row, nv.item_labels()) == (
-        "Rönneberga: klotter: från 30 % till 36 % (+6 procentenheter), 2023–2024 – "
+        "Rönneberga: klotter: från 30\u00a0% till 36\u00a0% (+6 procentenheter), 2023–2024 – "
         "inte statistiskt säkerställd, kan vara slumpvariation.")
 
 
@@ -104,9 +106,9 @@ def test_walk_summary():
                         "repeated_after_fix": 1, "as_of": pd.Timestamp("2024-12-31")}])
     assert nv.walk_summary(wf) == (
         "Läge per 2024-12-31: av 10 problem från trygghetsvandringarna (dubbletter borträknade) "
-        "är 7 åtgärdade (70 %). Av de 8 problem vars måltid (183 dagar) har gått ut åtgärdades "
-        "6 inom måltiden (75 %). 2 är fortfarande öppna; det äldsta har varit öppet i 400 dagar. "
-        "1 har avböjts (ej åtgärdbara eller annans ansvar). 3 problem (30 %) observerades igen "
+        "är 7 åtgärdade (70\u00a0%). Av de 8 problem vars måltid (183 dagar) har gått ut åtgärdades "
+        "6 inom måltiden (75\u00a0%). 2 är fortfarande öppna; det äldsta har varit öppet i 400 dagar. "
+        "1 har avböjts (ej åtgärdbara eller annans ansvar). 3 problem (30\u00a0%) observerades igen "
         "på samma plats vid en senare vandring, 1 av dem efter att de markerats som åtgärdade.")
 
 

@@ -61,12 +61,10 @@ def test_notebook_is_thin_and_reads_only_processed_tables(path):
 
 
 @pytest.fixture(scope="module")
-def executed(tmp_path_factory):
-    root = tmp_path_factory.mktemp("nbproj")
-    shutil.copytree(DEFAULT_ROOT / "data" / "raw" / "demo", root / "data" / "raw" / "demo")
-    build(root, progress=lambda s: None)
-    written = run_notebooks(root, progress=None)
-    return root, written
+def executed(demo_built):
+    """The notebooks run once against the session's demo build (they add reports/notebooks/)."""
+    written = run_notebooks(demo_built.root, progress=None)
+    return demo_built.root, written
 
 
 def test_executed_notebooks_exist_without_errors(executed):
@@ -90,7 +88,7 @@ def test_executed_notebook_prints_the_estimate_and_runs_in_the_venv(executed):
     nb = nbformat.read(root / "reports" / "notebooks" / "01_lagesbild.ipynb", as_version=4)
     text = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code"
                    for o in c.outputs if o.output_type == "stream")
-    expected = f"hela kommunen {year}: {round(100 * row['estimate'])} %"
+    expected = f"hela kommunen {year}: {round(100 * row['estimate'])}\u00a0%"
     assert expected == f"hela kommunen {year}: {sv_percent(row['estimate'])}"
     assert expected in text
     assert f"Undersökningsår {year}" in text

@@ -11,18 +11,15 @@ import pytest
 
 from analysis import problems as P
 from analysis.areas import TOTAL_AREA
+from analysis.codebook import load_police_indicators
 from analysis.files import RawTable, xlsx_bytes
 from analysis.official import (
-    CONFLICT,
-    DUPLICATE,
     LPO_AREA,
     OFFICIAL_COLUMNS,
-    OUT_OF_RANGE,
     SIDE_BY_SIDE_COLUMNS,
-    UNDECLARED_X100,
-    UNKNOWN_INDICATOR,
     add_vintages,
     compare_official,
+    empty_official,
     load_official,
     official_vs_survey,
     parse_official,
@@ -33,7 +30,14 @@ from analysis.official import (
     validate_official,
 )
 from analysis.pipeline import build
-from analysis.problems import DataError
+from analysis.problems import (
+    CONFLICT,
+    DUPLICATE,
+    OUT_OF_RANGE,
+    UNDECLARED_X100,
+    UNKNOWN_INDICATOR,
+    DataError,
+)
 from tests.conftest import csv_text, processed_files, survey_rows, write_survey
 
 HEADER = ["ar", "omrade", "indikator", "varde", "skala", "kalla", "publicerad", "sida"]
@@ -162,8 +166,6 @@ def test_suggestions_are_police_names():
 
 
 def _indicators():
-    from analysis.codebook import load_police_indicators
-
     return load_police_indicators()
 
 
@@ -607,8 +609,6 @@ def test_cp1252_csv_and_excel_give_the_same_table(official_project):
 
 
 def test_side_by_side_of_an_empty_official_table_keeps_its_columns():
-    from analysis.official import empty_official
-
     _, est = _side_inputs()
     side = official_vs_survey(empty_official(), est)
     assert side.empty and list(side.columns) == SIDE_BY_SIDE_COLUMNS

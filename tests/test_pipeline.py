@@ -11,21 +11,18 @@ import pytest
 
 from analysis.cli import main
 from analysis.paths import DEFAULT_ROOT
-from analysis.pipeline import build
+from analysis.pipeline import build, plan
 from analysis.problems import DataError
+from analysis.stages import STAGES, Stage, StageError, StageResult
 from tests.conftest import processed_files
 
 SURVEY_OUTPUTS = {"responses.parquet", "estimates.parquet", "changes.parquet",
                   "avvisade_rader.parquet", "manifest.json"}
 
 
-@pytest.fixture(scope="module")
-def demo_build(tmp_path_factory):
-    root = tmp_path_factory.mktemp("demo_build")
-    shutil.copytree(DEFAULT_ROOT / "data" / "raw" / "demo", root / "data" / "raw" / "demo")
-    messages = []
-    manifest = build(root, progress=messages.append)
-    return root, manifest, messages, processed_files(root)
+@pytest.fixture
+def demo_build(demo_built):
+    return demo_built.root, demo_built.manifest, demo_built.messages, demo_built.files
 
 
 def test_build_writes_survey_tables_and_manifest(demo_build):
@@ -119,3 +116,71 @@ def test_dry_run_checks_everything_and_writes_nothing(tmp_path, capsys):
     err = capsys.readouterr().err
     assert 'protokoll_2021-1.csv, rad 2, kolumn "Kategori": "Glasskiosk"' in err
     assert processed_files(tmp_path) == {}
+
+
+# --- the declared stages ----------------------------------------------------------------------
+
+
+def _stage(key, needs=(), uses=(), writes=(), run=None):
+    return Stage(key, f"steg {key}", run or (lambda ctx: StageResult()), needs=needs, uses=uses,
+                 writes=writes)
+
+
+def test_a_stage_with_an_unmet_need_gets_a_swedish_error_before_anything_runs(tmp_path):
+    ran = []
+    stages = [_stage("a", writes=("a.parquet",), run=lambda ctx: ran.append("a") or StageResult()),
+              _stage("b", needs=("a.parquet", "saknas.parquet"))]
+    with pytest.raises(DataError) as err:
+        build(tmp_path, demo=False, stage_list=stages, progress=lambda s: None)
+    text = str(err.value)
+    assert "ett steg saknar underlag" in text
+    assert 'steget "steg b" behöver tabellen saknas.parquet' in text
+    assert "Inget steg i bygget skriver den" in text
+    assert ran == [] and not (tmp_path / "data" / "processed").exists()
+
+
+def test_a_need_written_by_a_later_stage_is_named():
+    stages = [_stage("b", needs=("a.parquet",)), _stage("a", writes=("a.parquet",))]
+    with pytest.raises(DataError, match="Steget 'a' skriver den men kommer senare"):
+        plan(stages)
+
+
+def test_declarations_are_enforced():
+    with pytest.raises(StageError, match="skriver x.parquet"):
+        plan([_stage("a", writes=("x.parquet",)), _stage("b", writes=("x.parquet",))])
+    with pytest.raises(StageError, match="använder x.parquet"):
+        plan([_stage("b", uses=("x.parquet",)), _stage("a", writes=("x.parquet",))])
+    with pytest.raises(DataError, match="okänt steg"):
+        plan(STAGES, ["estimats"])
+
+
+def test_a_stage_may_read_only_declared_tables_and_write_declared_ones(tmp_path):
+    def peek(ctx):
+        ctx.maybe("other.parquet")
+        return StageResult()
+
+    with pytest.raises(StageError, match="utan att ha deklarerat det"):
+        build(tmp_path, demo=False, stage_list=[_stage("p", run=peek)], progress=lambda s: None)
+    sneaky = _stage("s", run=lambda ctx: StageResult(outputs={"x.parquet": pd.DataFrame()}))
+    with pytest.raises(StageError, match="skriver x.parquet utan att ha deklarerat det"):
+        build(tmp_path, demo=False, stage_list=[sneaky], progress=lambda s: None)
+
+
+def test_the_declared_stages_are_in_a_valid_order():
+    planned = plan(STAGES)
+    assert [s.key for s in planned][:3] == ["areas", "survey", "estimates"]
+    writers = {t: s.key for s in planned for t in s.writes}
+    assert writers["area_register.parquet"] == "areas"
+    # every stage after the area register reads it from the processed table, not from raw
+    assert all("area_register.parquet" in s.needs for s in planned
+               if s.key in {"survey", "estimates", "official", "places", "promises"})
+
+
+def test_build_for_a_chosen_year(tmp_path):
+    shutil.copytree(DEFAULT_ROOT / "data" / "raw" / "demo", tmp_path / "data" / "raw" / "demo")
+    manifest = build(tmp_path, year=2023, stages=["areas", "survey", "estimates", "report"],
+                     progress=lambda s: None)
+    assert manifest["ar"] == 2023
+    assert manifest["steg"] == ["areas", "survey", "estimates", "report"]
+    page = (tmp_path / "reports" / "lagesbild.html").read_text(encoding="utf-8")
+    assert "<h1>Lägesbild trygghet 2023" in page and "Lägesbild trygghet 2024" not in page

@@ -558,7 +558,7 @@ def test_kommun_file_in_metres_without_crs_gives_a_readable_error(tmp_path):
     path = tmp_path / "kommun.geojson"
     path.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(DataError) as err:
-        pl.kommun_outline(path)
+        pl.kommun_outline(path, "1285")
     assert "kommun.geojson, rad 1, kolumn \"geometri\": filen saknar koordinatsystem" in str(
         err.value)
 

@@ -70,15 +70,9 @@ def test_lagesbild_html_without_demo_has_no_banner():
     assert "Ingen tidigare mätning att jämföra med" in page
 
 
-@pytest.fixture(scope="module")
-def demo_build(tmp_path_factory):
-    from analysis.paths import DEFAULT_ROOT
-    from analysis.pipeline import build
-
-    root = tmp_path_factory.mktemp("lagesbild")
-    shutil.copytree(DEFAULT_ROOT / "data" / "raw" / "demo", root / "data" / "raw" / "demo")
-    manifest = build(root, progress=lambda s: None)
-    return root, manifest
+@pytest.fixture
+def demo_build(demo_built):
+    return demo_built.root, demo_built.manifest
 
 
 def test_demo_build_writes_an_offline_lagesbild(demo_build):

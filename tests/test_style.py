@@ -1,11 +1,10 @@
-"""Tests for analysis/style.py: Swedish numbers, the style context and deterministic PNGs."""
+"""Tests for analysis/style.py: axis formatters, the style context and deterministic PNGs."""
 
 from __future__ import annotations
 
 import io
 
 import matplotlib
-import pytest
 
 from analysis.style import (
     apply_style,
@@ -13,29 +12,7 @@ from analysis.style import (
     number_formatter,
     percent_formatter,
     save_png,
-    sv_count,
-    sv_number,
-    sv_percent,
 )
-
-
-@pytest.mark.parametrize(("value", "decimals", "expected"), [
-    (12345.678, 2, "12\u202f345,68"),
-    (1.5, 2, "1,50"),
-    (-1.5, 1, "\u22121,5"),
-    (-0.001, 2, "0,00"),  # no "minus zero"
-    (float("nan"), 2, "–"),
-    (None, 2, "–"),
-])
-def test_sv_number(value, decimals, expected):
-    assert sv_number(value, decimals) == expected
-
-
-def test_sv_percent_and_count():
-    assert sv_percent(0.453) == "45\u00a0%"
-    assert sv_percent(0.4535, 1) == "45,4\u00a0%"
-    assert sv_percent(float("nan")) == "–"
-    assert sv_count(1234567) == "1\u202f234\u202f567"
 
 
 def test_axis_formatters():

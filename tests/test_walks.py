@@ -12,6 +12,7 @@ import pytest
 import shapely
 from pyproj import Transformer
 
+from analysis.dates import parse_dates
 from analysis.files import xlsx_bytes
 from analysis.pipeline import build
 from analysis.places import read_areas, read_places
@@ -25,7 +26,6 @@ from analysis.walks import (
     load_walks,
     match_key,
     observation_flags,
-    parse_dates,
     rank_correlation,
     read_walks,
     repeat_pairs,
@@ -65,8 +65,6 @@ def places_gdf() -> gpd.GeoDataFrame:
 
 def canonical_geo(tmp_path: Path) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     """The hand-made areas and places as analysis.places reads them."""
-    from analysis.places import read_areas, read_places
-
     folder = tmp_path / "geo"
     folder.mkdir(parents=True, exist_ok=True)
     areas_gdf().to_file(folder / "omraden.gpkg", driver="GPKG")

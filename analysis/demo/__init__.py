@@ -10,15 +10,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from analysis.demo import areas, geo, official, promises, survey, walks
+from analysis.demo.notice import DEMO_NOTICE
 from analysis.paths import project_paths
 
-DEMO_NOTICE = ("SYNTETISKA DEMODATA – påhittade svar och observationer som liknar Eslövs "
-               "struktur. Inte verkliga resultat.")
+__all__ = ["DEMO_NOTICE", "write_demo"]
 
 
 def _parts():
-    from analysis.demo import areas, geo, official, promises, survey, walks
-
     return [areas, survey, official, geo, walks, promises]
 
 

@@ -28,8 +28,8 @@ import zlib
 from pathlib import Path
 
 from analysis.codebook import load_police_indicators
-from analysis.demo import DEMO_NOTICE
 from analysis.demo.areas import areas_valid
+from analysis.demo.notice import DEMO_NOTICE
 from analysis.files import write_bytes
 from analysis.paths import OFFICIAL_DIR
 

@@ -26,8 +26,8 @@ import pandas as pd
 from scipy.special import expit, logit
 
 from analysis.codebook import load_codebook
-from analysis.demo import DEMO_NOTICE
 from analysis.demo.areas import areas_valid
+from analysis.demo.notice import DEMO_NOTICE
 from analysis.files import write_bytes, xlsx_bytes
 from analysis.paths import SURVEY_DIR
 

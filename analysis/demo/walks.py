@@ -33,9 +33,10 @@ import pandas as pd
 import shapely
 from pyproj import Transformer
 
-from analysis.demo import DEMO_NOTICE
+from analysis.demo.notice import DEMO_NOTICE
 from analysis.files import write_bytes, xlsx_bytes
 from analysis.paths import AREAS_GEO_STEM, GEO_DIR, PLACES_GEO_STEM, WALKS_DIR
+from analysis.places import find_geodata, read_areas, read_places
 
 SEED = 20211207  # the central walk of December 2021
 LAST_DATE = pd.Timestamp("2024-12-31")  # nothing is dated after the demo's last day
@@ -227,8 +228,6 @@ def _point_in(rng: np.random.Generator, polygon, margin: float = 30.0) -> tuple[
 
 
 def _geodata(raw_dir: Path):
-    from analysis.places import find_geodata, read_areas, read_places
-
     folder = raw_dir / GEO_DIR
     areas_path = find_geodata(folder, AREAS_GEO_STEM)
     places_path = find_geodata(folder, PLACES_GEO_STEM)

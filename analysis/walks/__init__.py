@@ -21,12 +21,12 @@ from analysis.walks.followup import (
     status_as_of,
 )
 from analysis.walks.load import WalkDelivery, load_walks, read_walks, walk_files
-from analysis.walks.protocols import crs_code, parse_dates
+from analysis.walks.protocols import crs_code
 from analysis.walks.terms import load_walk_vocabulary, match_key
 
 __all__ = [
     "WalkDelivery", "crs_code", "declined_reasons", "default_as_of", "followup",
-    "followup_table", "load_walk_vocabulary", "load_walks", "match_key", "observation_flags",
-    "parse_dates", "rank_correlation", "read_walks", "repeat_pairs", "status_as_of",
+    "followup_table", "load_walk_vocabulary", "load_walks", "observation_flags",
+    "rank_correlation", "read_walks", "repeat_pairs", "status_as_of", "match_key",
     "walk_files", "walks_vs_survey",
 ]

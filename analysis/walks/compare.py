@@ -22,6 +22,7 @@ import pandas as pd
 from scipy import stats
 
 from analysis.areas import TOTAL_AREA
+from analysis.settings import Settings
 
 SURVEY_INDICATOR = "andel_stort_problem"
 COMPARE_COLUMNS = ["year", "area", "area_name", "category", "item", "observations",
@@ -33,7 +34,7 @@ NOT_COMPUTED = "korrelationen kan inte beräknas ({why})"
 
 def walks_vs_survey(observations: pd.DataFrame, estimates: pd.DataFrame,
                     survey_items: dict[str, tuple[str, ...] | list[str]], *,
-                    min_areas: int = 5) -> pd.DataFrame:
+                    min_areas: int = Settings.walk_min_areas_correlation) -> pd.DataFrame:
     """Observation counts per year, area and category beside the related survey items.
 
     The rows are the survey's areas (the kommun total left out) in the years that
@@ -70,16 +71,7 @@ def walks_vs_survey(observations: pd.DataFrame, estimates: pd.DataFrame,
     out["survey_suppressed"] = out["survey_suppressed"].fillna(False).astype(bool)
     out["survey_n"] = out["survey_n"].astype("Int64")
     out = out.sort_values(["year", "category", "item", "area"], ignore_index=True)
-    stats_rows = []
-    for (year, category, item), g in out.groupby(["year", "category", "item"], sort=True):
-        rho, p, n, caveat = rank_correlation(g["observations"], g["survey_estimate"], min_areas)
-        stats_rows.append((year, category, item, n, rho, p, caveat))
-    corr = pd.DataFrame(stats_rows, columns=["year", "category", "item", "n_areas",
-                                             "spearman_rho", "spearman_p", "caveat"])
-    corr["year"] = corr["year"].astype("int64")
-    for col in ["category", "item", "caveat"]:
-        corr[col] = corr[col].astype("string")
-    out = out.merge(corr, on=["year", "category", "item"], how="left")
+    out = out.merge(_correlations(out, min_areas), on=["year", "category", "item"], how="left")
     out["n_areas"] = out["n_areas"].astype("int64")
     for col in ["spearman_rho", "spearman_p", "survey_estimate", "survey_ci_low",
                 "survey_ci_high"]:
@@ -87,7 +79,22 @@ def walks_vs_survey(observations: pd.DataFrame, estimates: pd.DataFrame,
     return out[COMPARE_COLUMNS]
 
 
-def rank_correlation(counts: pd.Series, shares: pd.Series, min_areas: int = 5
+def _correlations(table: pd.DataFrame, min_areas: int) -> pd.DataFrame:
+    """``rank_correlation`` per year, category and item over the areas of ``table``."""
+    rows = []
+    for (year, category, item), g in table.groupby(["year", "category", "item"], sort=True):
+        rho, p, n, caveat = rank_correlation(g["observations"], g["survey_estimate"], min_areas)
+        rows.append((year, category, item, n, rho, p, caveat))
+    corr = pd.DataFrame(rows, columns=["year", "category", "item", "n_areas",
+                                       "spearman_rho", "spearman_p", "caveat"])
+    corr["year"] = corr["year"].astype("int64")
+    for col in ["category", "item", "caveat"]:
+        corr[col] = corr[col].astype("string")
+    return corr
+
+
+def rank_correlation(counts: pd.Series, shares: pd.Series,
+                     min_areas: int = Settings.walk_min_areas_correlation
                      ) -> tuple[float, float, int, str]:
     """Spearman's rho and p over the areas with a share; (rho, p, n areas, caveat)."""
     ok = shares.notna().to_numpy()

@@ -34,6 +34,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from analysis.settings import Settings
+
 OPEN_STATUSES = ("ny", "planerad", "pagar")
 DECLINED_STATUSES = ("ej_atgardbar", "ej_vart_ansvar")
 FIXED_STATUS = "atgardad"
@@ -56,6 +58,11 @@ MEASURES = ["observations", "problems", "duplicates", "counted", "fixed", "share
             "fixed_within_target", "share_fixed_within_target", "median_days_to_fix",
             "declined", "open", "oldest_open_days", "repeated", "share_repeated",
             "repeated_after_fix"]
+# measure -> the flag it counts (``one``: every observation)
+_COUNTS = {"observations": "one", "problems": "is_problem", "duplicates": "duplicate",
+           "counted": "counted", "fixed": "fixed", "due": "due",
+           "fixed_within_target": "fixed_within_target", "declined": "declined",
+           "open": "open", "repeated": "repeated", "repeated_after_fix": "repeated_after_fix"}
 # Groups for observations without a value: outside every area, no responsible party given.
 OUTSIDE_AREA = "utanfor"
 NOT_GIVEN = "ej_angiven"
@@ -77,8 +84,9 @@ def status_as_of(observations: pd.DataFrame, as_of) -> pd.Series:
     return observations["status"].astype("string").mask(later, "ny")
 
 
-def repeat_pairs(observations: pd.DataFrame, distance_m: float = 25.0,
-                 same_category: bool = True) -> pd.DataFrame:
+def repeat_pairs(observations: pd.DataFrame,
+                 distance_m: float = Settings.walk_repeat_distance_m,
+                 same_category: bool = Settings.walk_repeat_same_category) -> pd.DataFrame:
     """Pairs (earlier observation, later observation) of problem observations at the
     same spot: within ``distance_m`` metres (inclusive) in a strictly later walk, and of
     the same category unless ``same_category=False``. Observations without a
@@ -121,9 +129,11 @@ def _empty_pairs() -> pd.DataFrame:
                          "later_walk_date": pd.Series([], dtype="datetime64[s]")})
 
 
-def observation_flags(observations: pd.DataFrame, as_of=None, *, target_days: int = 183,
-                      pairs: pd.DataFrame | None = None, distance_m: float = 25.0,
-                      same_category: bool = True) -> pd.DataFrame:
+def observation_flags(observations: pd.DataFrame, as_of=None, *,
+                      target_days: int = Settings.walk_target_days,
+                      pairs: pd.DataFrame | None = None,
+                      distance_m: float = Settings.walk_repeat_distance_m,
+                      same_category: bool = Settings.walk_repeat_same_category) -> pd.DataFrame:
     """Per observation (walks on or before ``as_of``): the follow-up flags that the
     figures count – ``status_as_of``, ``is_problem``, ``duplicate``, ``counted``,
     ``fixed``, ``days_to_fix``, ``due``, ``fixed_within_target``, ``declined``, ``open``,
@@ -135,17 +145,13 @@ def observation_flags(observations: pd.DataFrame, as_of=None, *, target_days: in
         pairs = repeat_pairs(obs, distance_m, same_category)
     status = status_as_of(obs, as_of)
     walk = obs["walk_date"]
-
-    def mask(values) -> np.ndarray:
-        return pd.Series(values).to_numpy(dtype=bool, na_value=False)
-
-    is_problem = mask(obs["valence"] == "problem")
-    duplicate = is_problem & mask(status == DUPLICATE_STATUS)
+    is_problem = _mask(obs["valence"] == "problem")
+    duplicate = is_problem & _mask(status == DUPLICATE_STATUS)
     counted = is_problem & ~duplicate
-    fixed = counted & mask(status == FIXED_STATUS)
+    fixed = counted & _mask(status == FIXED_STATUS)
     days = (obs["status_date"] - walk).dt.days.to_numpy(dtype="float64", na_value=np.nan)
-    due = counted & mask((walk + pd.Timedelta(days=target_days)) <= as_of)
-    declined = counted & mask(status.isin(DECLINED_STATUSES))
+    due = counted & _mask((walk + pd.Timedelta(days=target_days)) <= as_of)
+    declined = counted & _mask(status.isin(DECLINED_STATUSES))
     open_ = counted & ~fixed & ~declined
     age = (as_of - walk).dt.days.to_numpy(dtype="float64", na_value=np.nan)
     if not (counted.astype(int) == fixed.astype(int) + declined.astype(int)
@@ -160,6 +166,18 @@ def observation_flags(observations: pd.DataFrame, as_of=None, *, target_days: in
         "declined": declined, "open": open_,
         "open_days": np.where(open_, age, np.nan),
     }, index=obs.index)
+    return _add_repeats(flags, obs, pairs, as_of)
+
+
+def _mask(values) -> np.ndarray:
+    """A boolean array from a (nullable) boolean series; <NA> is False."""
+    return pd.Series(values).to_numpy(dtype=bool, na_value=False)
+
+
+def _add_repeats(flags: pd.DataFrame, obs: pd.DataFrame, pairs: pd.DataFrame,
+                 as_of: pd.Timestamp) -> pd.DataFrame:
+    """``repeated`` and ``repeated_after_fix`` of the counted observations (later walks on
+    or before ``as_of`` only); ``flags`` is extended and returned."""
     p = pairs[(pairs["later_walk_date"] <= as_of).to_numpy()
               & pairs["observation_id"].isin(flags.loc[flags["counted"], "observation_id"])
               .to_numpy()]
@@ -167,15 +185,16 @@ def observation_flags(observations: pd.DataFrame, as_of=None, *, target_days: in
     fix_by_id = pd.Series(fix_date.to_numpy(), index=flags["observation_id"].to_numpy())
     after_fix = (fix_by_id.reindex(p["observation_id"]).to_numpy()
                  < p["later_walk_date"].to_numpy())
-    flags["repeated"] = mask(flags["observation_id"].isin(p["observation_id"]))
-    flags["repeated_after_fix"] = mask(flags["observation_id"].isin(
+    flags["repeated"] = _mask(flags["observation_id"].isin(p["observation_id"]))
+    flags["repeated_after_fix"] = _mask(flags["observation_id"].isin(
         p.loc[after_fix, "observation_id"]))
     return flags
 
 
 def followup(observations: pd.DataFrame, by: list[str] | tuple[str, ...] = (), as_of=None, *,
-             target_days: int = 183, pairs: pd.DataFrame | None = None,
-             distance_m: float = 25.0, same_category: bool = True) -> pd.DataFrame:
+             target_days: int = Settings.walk_target_days, pairs: pd.DataFrame | None = None,
+             distance_m: float = Settings.walk_repeat_distance_m,
+             same_category: bool = Settings.walk_repeat_same_category) -> pd.DataFrame:
     """The follow-up figures (module docstring) per group of ``by`` (columns of
     ``observations``: year, area, place, category, responsible; ``place`` counts an
     observation under every named place it lies within). One row per group, sorted;
@@ -183,9 +202,36 @@ def followup(observations: pd.DataFrame, by: list[str] | tuple[str, ...] = (), a
     as_of = default_as_of(observations) if as_of is None else pd.Timestamp(as_of)
     flags = observation_flags(observations, as_of, target_days=target_days, pairs=pairs,
                               distance_m=distance_m, same_category=same_category)
-    obs = observations.loc[flags.index]
-    frame = flags.copy()
     by = list(by)
+    frame = _by_group(flags, observations.loc[flags.index], by)
+    for col in set(_COUNTS.values()) - {"one"}:
+        frame[col] = frame[col].astype("int64")
+    if by:
+        grouped = frame.groupby(by, sort=True, dropna=False)
+        out = grouped[list(_COUNTS.values())].sum()
+        out.columns = list(_COUNTS)
+        out["median_days_to_fix"] = grouped["days_to_fix"].median()
+        out["oldest_open_days"] = grouped["open_days"].max()
+        out = out.reset_index()
+    else:
+        out = pd.DataFrame({name: [int(frame[col].sum())] for name, col in _COUNTS.items()})
+        out["median_days_to_fix"] = [frame["days_to_fix"].median()]
+        out["oldest_open_days"] = [frame["open_days"].max()]
+    out["median_days_to_fix"] = out["median_days_to_fix"].astype("float64")
+    out["oldest_open_days"] = out["oldest_open_days"].astype("Int64")
+    for share, num, den in [("share_fixed", "fixed", "counted"),
+                            ("share_fixed_within_target", "fixed_within_target", "due"),
+                            ("share_repeated", "repeated", "counted")]:
+        out[share] = (out[num] / out[den].where(out[den] > 0)).astype("float64")
+    for name in _COUNTS:
+        out[name] = out[name].astype("int64")
+    return out[by + MEASURES].reset_index(drop=True)
+
+
+def _by_group(flags: pd.DataFrame, obs: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """The flags with the group columns ``by`` beside them (``place``: one row per named
+    place an observation lies within; missing areas, categories and parties filled)."""
+    frame = flags.copy()
     for col in by:
         frame[col] = (obs["walk_date"].dt.year.astype("Int64") if col == "year"
                       else obs["places"] if col == "place" else obs[col])
@@ -199,36 +245,13 @@ def followup(observations: pd.DataFrame, by: list[str] | tuple[str, ...] = (), a
         if col != "year":
             frame[col] = frame[col].astype("string")
     frame["one"] = 1
-    counts = {"observations": "one", "problems": "is_problem", "duplicates": "duplicate",
-              "counted": "counted", "fixed": "fixed", "due": "due",
-              "fixed_within_target": "fixed_within_target", "declined": "declined",
-              "open": "open", "repeated": "repeated", "repeated_after_fix": "repeated_after_fix"}
-    for col in set(counts.values()) - {"one"}:
-        frame[col] = frame[col].astype("int64")
-    if by:
-        grouped = frame.groupby(by, sort=True, dropna=False)
-        out = grouped[list(counts.values())].sum()
-        out.columns = list(counts)
-        out["median_days_to_fix"] = grouped["days_to_fix"].median()
-        out["oldest_open_days"] = grouped["open_days"].max()
-        out = out.reset_index()
-    else:
-        out = pd.DataFrame({name: [int(frame[col].sum())] for name, col in counts.items()})
-        out["median_days_to_fix"] = [frame["days_to_fix"].median()]
-        out["oldest_open_days"] = [frame["open_days"].max()]
-    out["median_days_to_fix"] = out["median_days_to_fix"].astype("float64")
-    out["oldest_open_days"] = out["oldest_open_days"].astype("Int64")
-    for share, num, den in [("share_fixed", "fixed", "counted"),
-                            ("share_fixed_within_target", "fixed_within_target", "due"),
-                            ("share_repeated", "repeated", "counted")]:
-        out[share] = (out[num] / out[den].where(out[den] > 0)).astype("float64")
-    for name in counts:
-        out[name] = out[name].astype("int64")
-    return out[by + MEASURES].reset_index(drop=True)
+    return frame
 
 
-def followup_table(observations: pd.DataFrame, as_of=None, *, target_days: int = 183,
-                   distance_m: float = 25.0, same_category: bool = True,
+def followup_table(observations: pd.DataFrame, as_of=None, *,
+                   target_days: int = Settings.walk_target_days,
+                   distance_m: float = Settings.walk_repeat_distance_m,
+                   same_category: bool = Settings.walk_repeat_same_category,
                    dimensions: dict[str, list[str]] | None = None) -> pd.DataFrame:
     """The long follow-up table of the build: :func:`followup` for every grouping set in
     ``dimensions`` (default :data:`DIMENSIONS`), stacked with a ``dimension`` column;

@@ -13,7 +13,6 @@ empty) and listed.
 from __future__ import annotations
 
 import os
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,25 +21,26 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from analysis import places as pl
 from analysis import problems as P
+from analysis.areas import area_versions
+from analysis.dates import DATE_DTYPE
 from analysis.files import read_table
-from analysis.problems import DataError, Problem
+from analysis.places import ANALYSIS_CRS
+from analysis.problems import DataError, Problem, check_accounting, row_accounting
+from analysis.settings import Settings
 from analysis.walks.followup import PLACE_SEPARATOR, repeat_pairs
 from analysis.walks.protocols import (
-    DATE_DTYPE,
     FREE_TEXT,
     OBSERVATION_COLUMNS,
     TABLE_SUFFIXES,
     WALK_COLUMNS,
     WALKS_FILE_STEM,
+    Checked,
     check_protocol,
     check_walks,
 )
 from analysis.walks.terms import WalkVocabulary, load_walk_vocabulary
-
-ANALYSIS_CRS = "EPSG:3006"
-UNKNOWN_PLACE = "okand_plats"
-NO_PLACES = "platser_saknas"
 
 # Columns of the accepted observations (GeoDataFrame, EPSG:3006) after placing.
 LOCATED_COLUMNS = OBSERVATION_COLUMNS + [
@@ -86,7 +86,7 @@ def walk_files(folder: str | os.PathLike) -> tuple[Path | None, list[Path]]:
                    and not p.name.startswith((".", "~$")))
     walks = [p for p in files if p.stem.casefold() == WALKS_FILE_STEM]
     if len(walks) > 1:
-        raise DataError([Problem(p.name, None, None, None, "flera_filer",
+        raise DataError([Problem(p.name, None, None, None, P.SEVERAL_FILES,
                                  "det finns flera vandringstabeller.", "Behåll en av dem.")
                          for p in walks], title="Trygghetsvandringarna är tvetydiga")
     return (walks[0] if walks else None), [p for p in files if p not in walks]
@@ -95,7 +95,8 @@ def walk_files(folder: str | os.PathLike) -> tuple[Path | None, list[Path]]:
 def load_walks(folder: str | os.PathLike, *, areas: gpd.GeoDataFrame | None,
                places: gpd.GeoDataFrame | None = None, kommun=None,
                vocabulary: WalkVocabulary | None = None, crs: str | None = None,
-               repeat_distance_m: float = 25.0, repeat_same_category: bool = True
+               repeat_distance_m: float = Settings.walk_repeat_distance_m,
+               repeat_same_category: bool = Settings.walk_repeat_same_category
                ) -> WalkDelivery:
     """Read and validate a walk delivery folder (``vandringar.csv`` + protocols).
 
@@ -114,50 +115,19 @@ def load_walks(folder: str | os.PathLike, *, areas: gpd.GeoDataFrame | None,
                                  "Lägg vandringar.csv (en rad per vandring) i mappen "
                                  "trygghetsvandringar/.")], title="Trygghetsvandringarna saknas")
     walk_chk = check_walks(read_table(walks_path), vocabulary)
-    bad_walks = sorted({i for i, _ in walk_chk.problems})
-    walk_ok = np.ones(len(walk_chk.frame), dtype=bool)
-    walk_ok[bad_walks] = False
-    walks = (walk_chk.frame[walk_ok][WALK_COLUMNS]
-             .sort_values(["walk_date", "walk_id"], ignore_index=True))
-    rejected_walks = frozenset(walk_chk.frame.loc[~walk_ok, "walk_id"]) - set(walks["walk_id"])
-
-    frames, problems, notices, file_errors = [], [], list(walk_chk.notices), []
-    headers: dict[str, dict[str, str]] = {}
-    offset = 0
-    for path in protocol_paths:
-        try:
-            chk = check_protocol(read_table(path), walks, vocabulary, crs, rejected_walks)
-        except DataError as exc:  # every file's problems, not only the first file's
-            file_errors.extend(exc.problems)
-            continue
-        frame = chk.frame.set_axis(pd.RangeIndex(offset, offset + len(chk.frame)))
-        frames.append(frame)
-        headers[chk.table.file] = chk.found
-        problems.extend((offset + i, p) for i, p in chk.problems)
-        notices.extend(chk.notices)
-        offset += len(frame)
-    if file_errors:
-        raise DataError(file_errors, title="Trygghetsvandringarna kan inte läsas")
-    if not frames:
-        raise DataError([Problem(walks_path.name, None, None, None, P.UNREADABLE,
-                                 "inga protokollfiler hittades.",
-                                 "Lägg ett protokoll (CSV eller Excel) per vandring i "
-                                 "trygghetsvandringar/.")], title="Trygghetsvandringarna saknas")
-    obs = pd.concat(frames)
-    notices.extend(_walks_without_protocol(walks, obs, protocol_paths, walks_path.name))
+    walk_ok, walks, rejected_walks = _accepted_walks(walk_chk)
+    obs, problems, protocol_notices, headers = _read_protocols(
+        protocol_paths, walks, vocabulary, crs, rejected_walks, walks_path.name)
+    notices = [*walk_chk.notices, *protocol_notices,
+               *_walks_without_protocol(walks, obs, protocol_paths, walks_path.name)]
     problems.extend(_duplicates(obs, headers))
-    geometry, source, geo_problems, geo_notices = _locate(obs, places, kommun, headers)
-    problems.extend(geo_problems)
-    notices.extend(geo_notices)
-    area, area_name, area_problems, area_notices = _areas(obs, geometry, areas, headers)
-    problems.extend(area_problems)
-    notices.extend(area_notices)
-    place, all_places = _places(obs, geometry, places)
+    located, geometry, place_problems, place_notices = _place_rows(obs, areas, places, kommun,
+                                                                   headers)
+    problems.extend(place_problems)
+    notices.extend(place_notices)
 
     bad = np.zeros(len(obs), dtype=bool)
     bad[sorted({i for i, _ in problems})] = True
-    located = obs.assign(location_source=source, area=area, area_name=area_name,
-                         place=place, places=all_places)
     accepted = gpd.GeoDataFrame(located[~bad], geometry=geometry[~bad], crs=ANALYSIS_CRS)
     accepted = _finish(accepted, repeat_distance_m, repeat_same_category)
     rejected = _rejected(obs, problems, walk_chk)
@@ -186,6 +156,62 @@ def read_walks(folder: str | os.PathLike, *, areas: gpd.GeoDataFrame | None,
 # --- steps ---------------------------------------------------------------------------------
 
 
+def _accepted_walks(walk_chk: Checked) -> tuple[np.ndarray, pd.DataFrame, frozenset[str]]:
+    """(ok mask over the walks table, the accepted walks sorted by date and id, the ids of
+    rejected walks that no accepted row has)."""
+    bad_walks = sorted({i for i, _ in walk_chk.problems})
+    walk_ok = np.ones(len(walk_chk.frame), dtype=bool)
+    walk_ok[bad_walks] = False
+    walks = (walk_chk.frame[walk_ok][WALK_COLUMNS]
+             .sort_values(["walk_date", "walk_id"], ignore_index=True))
+    rejected_walks = frozenset(walk_chk.frame.loc[~walk_ok, "walk_id"]) - set(walks["walk_id"])
+    return walk_ok, walks, rejected_walks
+
+
+def _read_protocols(paths: list[Path], walks: pd.DataFrame, vocabulary: WalkVocabulary,
+                    crs: str | None, rejected_walks: frozenset[str], walks_file: str
+                    ) -> tuple[pd.DataFrame, list[tuple[int, Problem]], list[Problem],
+                               dict[str, dict[str, str]]]:
+    """Every protocol checked and stacked (one index over all files): (rows, row problems,
+    notices, the headers each file uses). File-level problems of every file raise together."""
+    frames, problems, notices, file_errors = [], [], [], []
+    headers: dict[str, dict[str, str]] = {}
+    offset = 0
+    for path in paths:
+        try:
+            chk = check_protocol(read_table(path), walks, vocabulary, crs, rejected_walks)
+        except DataError as exc:  # every file's problems, not only the first file's
+            file_errors.extend(exc.problems)
+            continue
+        frame = chk.frame.set_axis(pd.RangeIndex(offset, offset + len(chk.frame)))
+        frames.append(frame)
+        headers[chk.table.file] = chk.found
+        problems.extend((offset + i, p) for i, p in chk.problems)
+        notices.extend(chk.notices)
+        offset += len(frame)
+    if file_errors:
+        raise DataError(file_errors, title="Trygghetsvandringarna kan inte läsas")
+    if not frames:
+        raise DataError([Problem(walks_file, None, None, None, P.UNREADABLE,
+                                 "inga protokollfiler hittades.",
+                                 "Lägg ett protokoll (CSV eller Excel) per vandring i "
+                                 "trygghetsvandringar/.")], title="Trygghetsvandringarna saknas")
+    return pd.concat(frames), problems, notices, headers
+
+
+def _place_rows(obs: pd.DataFrame, areas: gpd.GeoDataFrame | None,
+                places: gpd.GeoDataFrame | None, kommun, headers: dict[str, dict[str, str]]
+                ) -> tuple[pd.DataFrame, gpd.GeoSeries, list[tuple[int, Problem]], list[Problem]]:
+    """Point, area and places of every row: (the rows with ``location_source``, ``area``,
+    ``area_name``, ``place`` and ``places``; their points; problems; notices)."""
+    geometry, source, problems, notices = _locate(obs, places, kommun, headers)
+    area, area_name, area_problems, area_notices = _areas(obs, geometry, areas, headers)
+    place, all_places = _places(obs, geometry, places)
+    located = obs.assign(location_source=source, area=area, area_name=area_name,
+                         place=place, places=all_places)
+    return located, geometry, problems + area_problems, notices + area_notices
+
+
 def _walks_without_protocol(walks: pd.DataFrame, obs: pd.DataFrame, protocols: list[Path],
                             walks_file: str) -> list[Problem]:
     """Notices for walks without observations and protocol files named but missing."""
@@ -195,11 +221,11 @@ def _walks_without_protocol(walks: pd.DataFrame, obs: pd.DataFrame, protocols: l
     for _, w in walks.iterrows():
         if isinstance(w["protocol_file"], str) and w["protocol_file"] not in names:
             out.append(Problem(walks_file, int(w["source_row"]), "Protokoll", w["protocol_file"],
-                               "protokoll_saknas", "protokollfilen finns inte i mappen.",
+                               P.MISSING_PROTOCOL, "protokollfilen finns inte i mappen.",
                                "Lägg filen i trygghetsvandringar/ eller rätta namnet."))
         elif w["walk_id"] not in seen:
             out.append(Problem(walks_file, int(w["source_row"]), "Vandring", w["walk_id"],
-                               "inga_observationer", "vandringen har inga observationer.", ""))
+                               P.NO_OBSERVATIONS, "vandringen har inga observationer.", ""))
     return out
 
 
@@ -260,13 +286,23 @@ def _locate(obs: pd.DataFrame, places: gpd.GeoDataFrame | None, kommun,
     with only a place name gets a point inside the place (its representative
     point). A row with only an area code gets no point.
     """
-    from analysis import places as pl
-
     geometry = gpd.GeoSeries([None] * len(obs), index=obs.index, crs=ANALYSIS_CRS)
     source = pd.Series(pd.NA, index=obs.index, dtype="string")
+    index = _row_index(obs)
+    problems, notices = _locate_by_coordinates(obs, kommun, geometry, source, index)
+    problems += _locate_by_name(obs, places, headers, geometry, source, index)
+    stated = obs["area_stated"].notna().to_numpy() & source.isna().to_numpy()
+    source[stated] = LOCATION_SOURCES["area"]
+    return geometry, source, problems, notices
+
+
+def _locate_by_coordinates(obs: pd.DataFrame, kommun, geometry: gpd.GeoSeries,
+                           source: pd.Series, index: dict[tuple[str, int], int]
+                           ) -> tuple[list[tuple[int, Problem]], list[Problem]]:
+    """Fill ``geometry``/``source`` of the rows with coordinates (per file, CRS and columns);
+    return (problems, notices)."""
     problems: list[tuple[int, Problem]] = []
     notices: list[Problem] = []
-    index = _row_index(obs)
     coords = obs[obs["_x"].notna().to_numpy()]
     keys = ["source_file", "coord_crs", "_xcol", "_ycol"]
     for (file, crs, xcol, ycol), g in coords.groupby(keys, sort=True):
@@ -278,13 +314,23 @@ def _locate(obs: pd.DataFrame, places: gpd.GeoDataFrame | None, kommun,
         notices.extend(p for p in found if p.reason in pl.POINT_NOTICES)
         problems.extend(_rehome([p for p in found if p.reason not in pl.POINT_NOTICES],
                                 index))
+    return problems, notices
+
+
+def _locate_by_name(obs: pd.DataFrame, places: gpd.GeoDataFrame | None,
+                    headers: dict[str, dict[str, str]], geometry: gpd.GeoSeries,
+                    source: pd.Series, index: dict[tuple[str, int], int]
+                    ) -> list[tuple[int, Problem]]:
+    """Resolve named places (``obs.place_named`` becomes the ``place_id``); rows with only a
+    name get the place's representative point in ``geometry``/``source``. Returns problems."""
+    problems: list[tuple[int, Problem]] = []
     # rows of an unknown walk are rejected already: without a locality the name cannot be
     # resolved, and saying so would only add noise
     named = obs[obs["place_named"].notna().to_numpy() & obs["walk_date"].notna().to_numpy()]
     for file, g in named.groupby("source_file", sort=True):
         column = _header(headers, file, "place", "Plats")
         if places is None:
-            problems.extend((int(i), Problem(file, int(r), column, v, NO_PLACES,
+            problems.extend((int(i), Problem(file, int(r), column, v, P.NO_PLACES,
                                              "platsen kan inte slås upp: det finns inget "
                                              "platsregister.", "Lägg platser.geojson i geodata/."))
                             for i, r, v in zip(g.index, g["source_row"], g["place_named"],
@@ -302,9 +348,7 @@ def _locate(obs: pd.DataFrame, places: gpd.GeoDataFrame | None, kommun,
             geometry.loc[take] = np.asarray(pl.place_locations(ids[only_name], places).array,
                                             dtype=object)
             source.loc[take] = LOCATION_SOURCES["place"]
-    stated = obs["area_stated"].notna().to_numpy() & source.isna().to_numpy()
-    source[stated] = LOCATION_SOURCES["area"]
-    return geometry, source, problems, notices
+    return problems
 
 
 def _areas(obs: pd.DataFrame, geometry: gpd.GeoSeries, areas: gpd.GeoDataFrame | None,
@@ -314,25 +358,13 @@ def _areas(obs: pd.DataFrame, geometry: gpd.GeoSeries, areas: gpd.GeoDataFrame |
     walk's year; border rule of ``analysis.places.join_areas``), else the stated
     code. A stated code that no polygon of that year has is a problem; a stated code
     that differs from the point's area is a notice (the point's area is used)."""
-    from analysis import places as pl
-
     if areas is None:
         raise DataError([Problem("geodata", None, None, None, P.UNREADABLE,
                                  "områdespolygonerna saknas; observationerna kan inte "
                                  "kopplas till områden.",
                                  "Lägg områdena (omraden.gpkg) i geodata/.")],
                         title="Trygghetsvandringarna kan inte läsas")
-    problems: list[tuple[int, Problem]] = []
-    notices: list[Problem] = []
-    index = _row_index(obs)
-    stated = obs[obs["area_stated"].notna().to_numpy() & obs["year"].notna().to_numpy()]
-    for file, g in stated.groupby("source_file", sort=True):
-        try:
-            pl.validate_area_codes(g["area_stated"], areas, g["year"].astype("float64").tolist(),
-                                   file, g["source_row"].tolist(),
-                                   column=_header(headers, file, "area", "Område"))
-        except DataError as exc:
-            problems.extend(_rehome(exc.problems, index))
+    problems = _stated_area_problems(obs, areas, headers)
     has_point = _has_geometry(geometry)
     take = has_point & obs["year"].notna().to_numpy()
     area = pd.Series(pd.NA, index=obs.index, dtype="string")
@@ -342,23 +374,43 @@ def _areas(obs: pd.DataFrame, geometry: gpd.GeoSeries, areas: gpd.GeoDataFrame |
         area[take] = pl.join_areas(pts, areas, "year").to_numpy()
     only_stated = ~has_point & obs["area_stated"].notna().to_numpy()
     area[only_stated] = obs.loc[only_stated, "area_stated"].to_numpy()
-    names = {(a, y): nm for a, nm, f, t in zip(areas["area"], areas["area_name"],
-                                               areas["valid_from"],
-                                               areas["valid_to"].fillna(2100), strict=True)
-             for y in range(int(f), int(t) + 1)}
-    name = pd.Series([names.get((a, int(y))) if not (pd.isna(a) or pd.isna(y)) else None
-                      for a, y in zip(area, obs["year"], strict=True)],
+    names = dict(zip(areas["version"], areas["area_name"], strict=True))
+    name = pd.Series([None if pd.isna(v) else names.get(v)
+                      for v in area_versions(areas, area, obs["year"])],
                      index=obs.index, dtype="string")
+    return area, name, problems, _area_differs(obs, area, has_point, headers)
+
+
+def _stated_area_problems(obs: pd.DataFrame, areas: gpd.GeoDataFrame,
+                          headers: dict[str, dict[str, str]]) -> list[tuple[int, Problem]]:
+    """A stated area code that no polygon valid in the walk's year has."""
+    problems: list[tuple[int, Problem]] = []
+    index = _row_index(obs)
+    stated = obs[obs["area_stated"].notna().to_numpy() & obs["year"].notna().to_numpy()]
+    for file, g in stated.groupby("source_file", sort=True):
+        try:
+            pl.validate_area_codes(g["area_stated"], areas, g["year"].astype("float64").tolist(),
+                                   file, g["source_row"].tolist(),
+                                   column=_header(headers, file, "area", "Område"))
+        except DataError as exc:
+            problems.extend(_rehome(exc.problems, index))
+    return problems
+
+
+def _area_differs(obs: pd.DataFrame, area: pd.Series, has_point: np.ndarray,
+                  headers: dict[str, dict[str, str]]) -> list[Problem]:
+    """Notices for rows whose stated code differs from the area their point lies in."""
+    notices = []
     differs = (obs["area_stated"].notna() & area.notna() & (obs["area_stated"] != area)
                ).fillna(False).to_numpy() & has_point
     for i in np.flatnonzero(differs):
         row = obs.iloc[i]
         notices.append(Problem(row["source_file"], int(row["source_row"]),
                                _header(headers, row["source_file"], "area", "Område"),
-                               row["area_stated"], "omrade_avviker",
+                               row["area_stated"], P.AREA_DIFFERS,
                                f"punkten ligger i område {area.iloc[i]} men protokollet anger "
                                f"{row['area_stated']}; punktens område används.", ""))
-    return area, name, problems, notices
+    return notices
 
 
 def _has_geometry(geometry: gpd.GeoSeries) -> np.ndarray:
@@ -372,8 +424,6 @@ def _places(obs: pd.DataFrame, geometry: gpd.GeoSeries, places: gpd.GeoDataFrame
     holds the point, plus the place the row names, sorted and joined with "; ";
     ``place`` is the place the row names, else the nearest place holding the point
     (``analysis.places.join_places``' primary place)."""
-    from analysis import places as pl
-
     named = obs["place_named"].astype("string")
     within: dict = {}
     primary = pd.Series(pd.NA, index=obs.index, dtype="string")
@@ -456,11 +506,8 @@ def _accounting(obs: pd.DataFrame, bad: np.ndarray, rejected: pd.DataFrame, walk
         else:
             mine = (obs["source_file"] == name).to_numpy()
             read, ok = int(mine.sum()), int((mine & ~bad).sum())
-        rej = rejected[rejected["fil"] == name]
-        entry = {"lasta": read, "godkanda": ok, "avvisade": len(rej),
-                 "orsaker": dict(sorted(Counter(r for rs in rej["orsak"]
-                                                for r in rs.split(";")).items()))}
-        if entry["godkanda"] + entry["avvisade"] != entry["lasta"]:
-            raise RuntimeError(f"radredovisningen går inte ihop för {name}: {entry}")
+        entry = row_accounting(read, rejected.loc[rejected["fil"] == name, "orsak"], name)
+        # the accepted rows counted on their own: a row neither accepted nor rejected fails
+        check_accounting({**entry, "godkanda": ok}, name)
         out[name] = entry
     return out

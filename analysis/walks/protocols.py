@@ -23,26 +23,15 @@ import numpy as np
 import pandas as pd
 
 from analysis import problems as P
+from analysis.dates import DATE_DTYPE, DATE_HINT, parse_dates
 from analysis.files import RawTable, parse_numbers
 from analysis.files import map_headers as _map_headers
 from analysis.problems import DataError, Problem
-from analysis.walks.terms import WalkVocabulary, match_key
+from analysis.text import match_key
+from analysis.walks.terms import WalkVocabulary
 
 WALKS_FILE_STEM = "vandringar"
 TABLE_SUFFIXES = {".csv", ".txt", ".tsv", ".xlsx", ".xlsm"}
-DATE_DTYPE = "datetime64[s]"
-
-# Reason codes for rejected walk rows (in addition to analysis.problems').
-UNKNOWN_TERM = "okant_varde"
-BAD_DATE = "ogiltigt_datum"
-DATE_BEFORE_WALK = "datum_fore_vandring"
-UNKNOWN_WALK = "okand_vandring"
-WALK_MISMATCH = "stammer_inte_med_vandringen"
-BAD_COORDINATE = "ogiltig_koordinat"
-MISSING_CRS = "saknat_koordinatsystem"
-UNKNOWN_CRS = "okant_koordinatsystem"
-MISSING_LOCATION = "saknad_plats"
-BAD_NUMBER = "ogiltigt_tal"
 
 # Swedish names of the canonical columns (used in messages when a column is missing).
 PROTOCOL_HEADERS = {
@@ -69,23 +58,6 @@ def crs_code(value: object) -> str | None:
     key = match_key(value).replace(":", " ")
     key = re.sub(r"\s+", " ", key).strip()
     return CRS_NAMES.get(key)
-
-
-def parse_dates(values: pd.Series) -> pd.Series:
-    """Parse dates written as 2021-12-07 (optionally with a zero time), 20211207,
-    7.12.2021 or 7/12/2021 (day first). Unparseable values become NaT (the caller reports)."""
-    text = values.fillna("").astype("string").str.strip()
-    text = text.str.replace(r"[T ]00:00(:00)?(\.0+)?$", "", regex=True)
-    out = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
-    for fmt, pattern in [("%Y%m%d", r"^\d{8}$"), ("%d.%m.%Y", r"^\d{1,2}\.\d{1,2}\.\d{4}$"),
-                         ("%d/%m/%Y", r"^\d{1,2}/\d{1,2}/\d{4}$")]:
-        todo = out.isna() & text.str.match(pattern).fillna(False)
-        if todo.any():
-            out[todo] = pd.to_datetime(text[todo], format=fmt, errors="coerce")
-    return out.astype(DATE_DTYPE)
-
-
-DATE_HINT = "Skriv datum som ÅÅÅÅ-MM-DD (t.ex. 2021-12-07)."
 
 
 @dataclass
@@ -147,7 +119,7 @@ def _terms(chk: Checked, column: str, vocabulary: WalkVocabulary, field_name: st
     codes, bad = terms.match(raw)
     hints = {v: terms.hint(v) for v in raw[bad].unique()}
     for i in np.flatnonzero(bad):
-        chk.add_one(int(i), column, raw.iloc[i], UNKNOWN_TERM,
+        chk.add_one(int(i), column, raw.iloc[i], P.UNKNOWN_TERM,
                     f"okänd {label}.", hints[raw.iloc[i]])
     empty = (raw == "").to_numpy() & np.broadcast_to(np.asarray(required, dtype=bool), len(raw))
     chk.add(empty, column, raw, P.MISSING_VALUE, f"{label} saknas.",
@@ -158,7 +130,7 @@ def _terms(chk: Checked, column: str, vocabulary: WalkVocabulary, field_name: st
 def _dates(chk: Checked, column: str, required: bool, label: str) -> pd.Series:
     raw = _text(chk.table, chk.found, column)
     dates = parse_dates(raw)
-    chk.add((dates.isna() & (raw != "")).to_numpy(), column, raw, BAD_DATE,
+    chk.add((dates.isna() & (raw != "")).to_numpy(), column, raw, P.BAD_DATE,
             f"är inte ett datum ({label}).", DATE_HINT)
     if required:
         chk.add((raw == "").to_numpy(), column, raw, P.MISSING_VALUE, f"{label} saknas.",
@@ -198,14 +170,14 @@ def check_walks(table: RawTable, vocabulary: WalkVocabulary) -> Checked:
     ptext = _text(table, found, "participants")
     pnum = parse_numbers(ptext)
     bad = ((ptext != "") & (pnum.isna() | (pnum % 1 != 0) | (pnum < 0))).to_numpy()
-    chk.add(bad, "participants", ptext, BAD_NUMBER, "är inte ett antal deltagare.",
+    chk.add(bad, "participants", ptext, P.BAD_NUMBER, "är inte ett antal deltagare.",
             "Skriv ett heltal.")
     out["participants"] = pnum.where(~bad).astype("Int64")
     out["organiser"] = _text(table, found, "organiser")
     out["protocol_file"] = _text(table, found, "protocol_file")
     ctext = _text(table, found, "crs")
     crs = ctext.map(lambda v: crs_code(v) if v else None)
-    chk.add(((ctext != "") & crs.isna()).to_numpy(), "crs", ctext, UNKNOWN_CRS,
+    chk.add(((ctext != "") & crs.isna()).to_numpy(), "crs", ctext, P.UNKNOWN_CRS,
             "okänt koordinatsystem.", CRS_HINT)
     out["crs"] = crs.astype("string")
     out["data_note"] = _text(table, found, "data_note")
@@ -243,30 +215,48 @@ def check_protocol(table: RawTable, walks: pd.DataFrame, vocabulary: WalkVocabul
     protocol nor the walks table says it.
     """
     found, notices = map_headers(table, vocabulary, "protocol")
+    wid = _protocol_walk_ids(table, found, walks)
+    _missing_columns(table, found, ["observation", "category"],
+                     "Ett protokoll behöver minst Observation och Kategori.")
+    n = len(table.frame)
+    chk = Checked(table, pd.DataFrame(index=pd.RangeIndex(n)), found, notices=notices)
+    _the_walk(chk, wid, walks, rejected_walks)
+    _the_observation(chk, vocabulary)
+    _where(chk, walks, crs)
+    chk.frame["source_file"] = pd.array([table.file] * n, dtype="string")
+    chk.frame["source_row"] = table.excel_rows.to_numpy()
+    return chk
+
+
+def _protocol_walk_ids(table: RawTable, found: dict[str, str], walks: pd.DataFrame
+                       ) -> pd.Series:
+    """The walk of each row: the ``Vandring`` column, else the one walk whose ``Protokoll``
+    names this file (``DataError`` if there is no such walk)."""
+    if "walk_id" in found:
+        return _text(table, found, "walk_id")
     by_file = walks[walks["protocol_file"].fillna("").map(match_key) == match_key(table.file)]
-    if "walk_id" not in found and len(by_file) != 1:
+    if len(by_file) != 1:
         raise DataError([Problem(table.file, table.header_row, None, None, P.MISSING_COLUMN,
                                  'kolumnen "Vandring" saknas och vandringar.csv anger inte '
                                  "filen som protokoll för någon vandring.",
                                  "Lägg till kolumnen Vandring, eller filnamnet i kolumnen "
                                  "Protokoll i vandringar.csv.")], title="Filen kan inte läsas")
-    _missing_columns(table, found, ["observation", "category"],
-                     "Ett protokoll behöver minst Observation och Kategori.")
-    n = len(table.frame)
-    chk = Checked(table, pd.DataFrame(index=pd.RangeIndex(n)), found, notices=notices)
-    out = chk.frame
+    return pd.Series([by_file["walk_id"].iloc[0]] * len(table.frame), dtype="string")
 
-    # the walk
-    wid = _text(table, found, "walk_id") if "walk_id" in found else pd.Series(
-        [by_file["walk_id"].iloc[0]] * n, dtype="string")
+
+def _the_walk(chk: Checked, wid: pd.Series, walks: pd.DataFrame,
+              rejected_walks: frozenset[str]) -> None:
+    """``walk_id`` and the walk's date, year, locality and route; an unknown or rejected
+    walk, and a date, locality or route that differs from the walks table, are problems."""
+    out = chk.frame
     out["walk_id"] = wid
     info = walks.set_index("walk_id")
     known = wid.isin(info.index).to_numpy()
     bad_walk = wid.isin(rejected_walks).to_numpy()
-    chk.add(~known & ~bad_walk, "walk_id", wid, UNKNOWN_WALK,
+    chk.add(~known & ~bad_walk, "walk_id", wid, P.UNKNOWN_WALK,
             "vandringen finns inte i vandringar.csv.",
             "Lägg till vandringen i vandringar.csv (eller rätta id:t).")
-    chk.add(bad_walk, "walk_id", wid, UNKNOWN_WALK,
+    chk.add(bad_walk, "walk_id", wid, P.UNKNOWN_WALK,
             "vandringens rad i vandringar.csv har fel.", "Rätta raden i vandringar.csv.")
     for column in ["walk_date", "locality", "route"]:
         out[column] = info[column].reindex(wid).to_numpy()
@@ -274,11 +264,12 @@ def check_protocol(table: RawTable, walks: pd.DataFrame, vocabulary: WalkVocabul
     out["year"] = out["walk_date"].dt.year.astype("Int64")
     out["locality"] = out["locality"].astype("string")
     out["route"] = out["route"].astype("string")
+    table, found = chk.table, chk.found
     if "walk_date" in found:
         d = _dates(chk, "walk_date", False, "vandringens datum")
         differ = (known & d.notna().to_numpy()
                   & (d != out["walk_date"]).fillna(False).to_numpy())
-        chk.add(differ, "walk_date", _text(table, found, "walk_date"), WALK_MISMATCH,
+        chk.add(differ, "walk_date", _text(table, found, "walk_date"), P.WALK_MISMATCH,
                 "datumet stämmer inte med vandringens datum i vandringar.csv.",
                 "Rätta datumet i protokollet eller i vandringar.csv.")
     for column, label in [("locality", "orten"), ("route", "slingan")]:
@@ -287,11 +278,14 @@ def check_protocol(table: RawTable, walks: pd.DataFrame, vocabulary: WalkVocabul
             differ = (known & (raw != "").to_numpy()
                       & (raw.map(match_key) != out[column].fillna("").map(match_key))
                       .to_numpy())
-            chk.add(differ, column, raw, WALK_MISMATCH,
+            chk.add(differ, column, raw, P.WALK_MISMATCH,
                     f"{label} stämmer inte med vandringen i vandringar.csv.",
                     f"Rätta {label} i protokollet eller i vandringar.csv.")
 
-    # the observation
+
+def _the_observation(chk: Checked, vocabulary: WalkVocabulary) -> None:
+    """Number and id, the vocabulary columns, free text, dates and status of each row."""
+    table, found, out = chk.table, chk.found, chk.frame
     out["observation"] = _text(table, found, "observation")
     chk.add((out["observation"] == "").to_numpy(), "observation", out["observation"],
             P.MISSING_VALUE, "observationens nummer saknas.",
@@ -324,35 +318,35 @@ def check_protocol(table: RawTable, walks: pd.DataFrame, vocabulary: WalkVocabul
         before = (out[column] < out["walk_date"]).fillna(False).to_numpy()
         _before(chk, before, column, label, out)
 
-    # where
+
+def _before(chk: Checked, mask: np.ndarray, column: str, label: str, out: pd.DataFrame) -> None:
+    raw = _text(chk.table, chk.found, column)
+    walk_dates = out["walk_date"].dt.strftime("%Y-%m-%d")
+    for i in np.flatnonzero(mask):
+        chk.add_one(int(i), column, raw.iloc[i], P.DATE_BEFORE_WALK,
+                    f"{label} är före vandringens datum ({walk_dates.iloc[i]}).",
+                    "Kontrollera datumet: en åtgärd kan inte vara klar före vandringen.")
+
+
+def _where(chk: Checked, walks: pd.DataFrame, crs: str | None) -> None:
+    """Coordinates, named place and stated area; a row with none of them is a problem."""
+    table, found, out = chk.table, chk.found, chk.frame
     _location(chk, out, walks, crs)
     out["place_named"] = _text(table, found, "place").replace("", pd.NA).astype("string")
     out["area_stated"] = _text(table, found, "area").replace("", pd.NA).astype("string")
     has_coords = out["_x"].notna().to_numpy() | out["_bad_coord"].to_numpy()
     nowhere = ~has_coords & out["place_named"].isna().to_numpy() & out["area_stated"].isna(
     ).to_numpy()
-    chk.add(nowhere, "place", None, MISSING_LOCATION,
+    chk.add(nowhere, "place", None, P.MISSING_LOCATION,
             "raden saknar både koordinater, plats och område.",
             "Ange Lat/Lon, X/Y (med koordinatsystem) eller ett platsnamn.")
-    out["source_file"] = pd.array([table.file] * n, dtype="string")
-    out["source_row"] = table.excel_rows.to_numpy()
-    return chk
-
-
-def _before(chk: Checked, mask: np.ndarray, column: str, label: str, out: pd.DataFrame) -> None:
-    raw = _text(chk.table, chk.found, column)
-    walk_dates = out["walk_date"].dt.strftime("%Y-%m-%d")
-    for i in np.flatnonzero(mask):
-        chk.add_one(int(i), column, raw.iloc[i], DATE_BEFORE_WALK,
-                    f"{label} är före vandringens datum ({walk_dates.iloc[i]}).",
-                    "Kontrollera datumet: en åtgärd kan inte vara klar före vandringen.")
 
 
 def _location(chk: Checked, out: pd.DataFrame, walks: pd.DataFrame, crs: str | None) -> None:
     """Coordinates as numbers with their CRS: columns ``_x`` (easting/longitude),
     ``_y`` (northing/latitude), ``coord_crs``, ``_xcol``/``_ycol`` (the headers) and
-    ``_bad_coord`` (a coordinate was written but cannot be used)."""
-    table, found = chk.table, chk.found
+    ``_bad_coord`` (a coordinate was written but cannot be used). The first pair of
+    columns with a usable coordinate gives a row its point (Lat/Lon, then N/E, then X/Y)."""
     n = len(out)
     out["_x"] = np.nan
     out["_y"] = np.nan
@@ -360,6 +354,7 @@ def _location(chk: Checked, out: pd.DataFrame, walks: pd.DataFrame, crs: str | N
     out["_xcol"] = pd.Series([pd.NA] * n, dtype="string")
     out["_ycol"] = pd.Series([pd.NA] * n, dtype="string")
     out["_bad_coord"] = False
+    found = chk.found
     pairs = []
     if "lat" in found or "lon" in found:
         pairs.append(("lon", "lat", "wgs84"))
@@ -367,59 +362,81 @@ def _location(chk: Checked, out: pd.DataFrame, walks: pd.DataFrame, crs: str | N
         pairs.append(("easting", "northing", "metric"))
     if "x" in found or "y" in found:
         pairs.append(("x", "y", "xy"))
-    # the CRS of X/Y and N/E: the row's column, else the walk's, else the argument
-    ctext = _text(table, found, "crs")
+    metric_crs = _metric_crs(chk, out, walks, crs)
+    for xc, yc, kind in pairs:
+        _coordinate_pair(chk, out, xc, yc, kind, metric_crs)
+
+
+def _metric_crs(chk: Checked, out: pd.DataFrame, walks: pd.DataFrame, crs: str | None
+                ) -> pd.Series:
+    """The CRS of X/Y and N/E per row: the row's column, else the walk's, else ``crs``;
+    an unknown CRS written in the row is a problem."""
+    ctext = _text(chk.table, chk.found, "crs")
     row_crs = ctext.map(lambda v: crs_code(v) if v else None)
-    chk.add(((ctext != "") & row_crs.isna()).to_numpy(), "crs", ctext, UNKNOWN_CRS,
+    chk.add(((ctext != "") & row_crs.isna()).to_numpy(), "crs", ctext, P.UNKNOWN_CRS,
             "okänt koordinatsystem.", CRS_HINT)
     walk_crs = walks.set_index("walk_id")["crs"].reindex(out["walk_id"]).to_numpy()
-    metric_crs = pd.Series([r if isinstance(r, str) else (w if isinstance(w, str) else crs)
-                            for r, w in zip(row_crs, walk_crs, strict=True)], dtype="object")
-    for xc, yc, kind in pairs:
-        for c in (xc, yc):
-            if c not in found:
-                raise DataError([Problem(table.file, table.header_row, None, None, P.MISSING_COLUMN,
-                                         f'kolumnen "{found.get(xc if c == yc else yc)}" har '
-                                         "ingen motsvarande kolumn för den andra koordinaten.",
-                                         "Koordinater kommer i par: Lat/Lon, X/Y eller N/E.")],
-                                title="Filen kan inte läsas")
-        xt, yt = _text(table, found, xc), _text(table, found, yc)
-        texts = {xc: xt, yc: yt}
-        xn, yn = parse_numbers(xt), parse_numbers(yt)
-        for col, text, num in [(xc, xt, xn), (yc, yt, yn)]:
-            bad = ((text != "") & num.isna()).to_numpy()
-            chk.add(bad, col, text, BAD_COORDINATE, "är inte en koordinat.",
-                    "Skriv koordinaten som ett tal (decimalkomma eller decimalpunkt).")
-            out.loc[bad, "_bad_coord"] = True
-        for empty, full, col in [(xt, yt, xc), (yt, xt, yc)]:
-            half = ((empty == "") & (full != "")).to_numpy()
-            chk.add(half, col, empty, BAD_COORDINATE, "koordinaten saknas (bara den andra finns).",
-                    "Fyll i båda koordinaterna eller ingen.")
-            out.loc[half, "_bad_coord"] = True
-        usable = (xn.notna() & yn.notna()).to_numpy() & ~out["_bad_coord"].to_numpy()
-        if kind == "xy" and usable.any():
-            # Swedish geodetic convention writes X for northing; GIS exports write X for
-            # easting. In Sweden the northing (or latitude) is always the larger number,
-            # so the file's convention is read from the medians (per file, not per row:
-            # a single swapped row is still reported by the swap check).
-            if np.nanmedian(xn[usable]) > np.nanmedian(yn[usable]):
-                xc, yc, xn, yn = yc, xc, yn, xn
-                chk.notices.append(Problem(table.file, table.header_row, found[yc], None, "xy_konvention",
-                                           f'"{found[yc]}" läses som nordkoordinat och '
-                                           f'"{found[xc]}" som östkoordinat '
-                                           "(svensk geodetisk konvention).", ""))
-        if kind == "wgs84":
-            row_system = pd.Series(["EPSG:4326"] * n, dtype="object")
-        else:
-            row_system = metric_crs
-            none = usable & row_system.isna().to_numpy()
-            chk.add(none, xc, texts[xc], MISSING_CRS,
-                    f'koordinatsystem saknas för "{found[xc]}"/"{found[yc]}".', CRS_HINT)
-            out.loc[none, "_bad_coord"] = True
-            usable &= ~none
-        take = usable & out["_x"].isna().to_numpy()
-        out.loc[take, "_x"] = xn[take].to_numpy()
-        out.loc[take, "_y"] = yn[take].to_numpy()
-        out.loc[take, "coord_crs"] = row_system[take].to_numpy()
-        out.loc[take, "_xcol"] = found[xc]
-        out.loc[take, "_ycol"] = found[yc]
+    return pd.Series([r if isinstance(r, str) else (w if isinstance(w, str) else crs)
+                      for r, w in zip(row_crs, walk_crs, strict=True)], dtype="object")
+
+
+def _coordinate_pair(chk: Checked, out: pd.DataFrame, xc: str, yc: str, kind: str,
+                     metric_crs: pd.Series) -> None:
+    """Read one pair of coordinate columns into ``out`` for the rows without a point yet."""
+    table, found = chk.table, chk.found
+    n = len(out)
+    for c in (xc, yc):
+        if c not in found:
+            raise DataError([Problem(table.file, table.header_row, None, None, P.MISSING_COLUMN,
+                                     f'kolumnen "{found.get(xc if c == yc else yc)}" har '
+                                     "ingen motsvarande kolumn för den andra koordinaten.",
+                                     "Koordinater kommer i par: Lat/Lon, X/Y eller N/E.")],
+                            title="Filen kan inte läsas")
+    xt, yt = _text(table, found, xc), _text(table, found, yc)
+    texts = {xc: xt, yc: yt}
+    xn, yn = parse_numbers(xt), parse_numbers(yt)
+    _check_coordinate_text(chk, out, [(xc, xt, xn), (yc, yt, yn)])
+    usable = (xn.notna() & yn.notna()).to_numpy() & ~out["_bad_coord"].to_numpy()
+    if kind == "xy" and usable.any():
+        # Swedish geodetic convention writes X for northing; GIS exports write X for
+        # easting. In Sweden the northing (or latitude) is always the larger number,
+        # so the file's convention is read from the medians (per file, not per row:
+        # a single swapped row is still reported by the swap check).
+        if np.nanmedian(xn[usable]) > np.nanmedian(yn[usable]):
+            xc, yc, xn, yn = yc, xc, yn, xn
+            chk.notices.append(Problem(table.file, table.header_row, found[yc], None, P.XY_CONVENTION,
+                                       f'"{found[yc]}" läses som nordkoordinat och '
+                                       f'"{found[xc]}" som östkoordinat '
+                                       "(svensk geodetisk konvention).", ""))
+    if kind == "wgs84":
+        row_system = pd.Series(["EPSG:4326"] * n, dtype="object")
+    else:
+        row_system = metric_crs
+        none = usable & row_system.isna().to_numpy()
+        chk.add(none, xc, texts[xc], P.NO_CRS,
+                f'koordinatsystem saknas för "{found[xc]}"/"{found[yc]}".', CRS_HINT)
+        out.loc[none, "_bad_coord"] = True
+        usable &= ~none
+    take = usable & out["_x"].isna().to_numpy()
+    out.loc[take, "_x"] = xn[take].to_numpy()
+    out.loc[take, "_y"] = yn[take].to_numpy()
+    out.loc[take, "coord_crs"] = row_system[take].to_numpy()
+    out.loc[take, "_xcol"] = found[xc]
+    out.loc[take, "_ycol"] = found[yc]
+
+
+def _check_coordinate_text(chk: Checked, out: pd.DataFrame,
+                           columns: list[tuple[str, pd.Series, pd.Series]]) -> None:
+    """A coordinate that is not a number, or one of a pair written alone, is a problem and
+    marks the row ``_bad_coord``. ``columns``: (column, text, number) for x and for y."""
+    for col, text, num in columns:
+        bad = ((text != "") & num.isna()).to_numpy()
+        chk.add(bad, col, text, P.BAD_COORDINATE, "är inte en koordinat.",
+                "Skriv koordinaten som ett tal (decimalkomma eller decimalpunkt).")
+        out.loc[bad, "_bad_coord"] = True
+    (xc, xt, _), (yc, yt, _) = columns
+    for empty, full, col in [(xt, yt, xc), (yt, xt, yc)]:
+        half = ((empty == "") & (full != "")).to_numpy()
+        chk.add(half, col, empty, P.BAD_COORDINATE, "koordinaten saknas (bara den andra finns).",
+                "Fyll i båda koordinaterna eller ingen.")
+        out.loc[half, "_bad_coord"] = True

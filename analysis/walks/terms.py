@@ -2,16 +2,14 @@
 
 The vocabulary lives in ``resources/walk_vocabulary.yaml``; a kommun can pass its
 own file. Matching is tolerant but never guesses: a value is compared after
-:func:`match_key` (case, spacing, hyphens, slashes, underscores, trailing
+:func:`analysis.text.match_key` (case, spacing, hyphens, slashes, underscores, trailing
 punctuation and å/ä/ö are ignored) with every code, label and listed variant; a
 value that matches nothing is reported with the closest known values as a hint.
 """
 
 from __future__ import annotations
 
-import difflib
 import os
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -20,8 +18,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from analysis.files import normalise_label
 from analysis.paths import RESOURCES_DIR
+from analysis.text import match_key, suggest
 
 DEFAULT_VOCABULARY = RESOURCES_DIR / "walk_vocabulary.yaml"
 
@@ -29,15 +27,6 @@ DEFAULT_VOCABULARY = RESOURCES_DIR / "walk_vocabulary.yaml"
 TERM_FIELDS = ("valence", "category", "severity", "status", "decision", "responsible",
                "light", "mode")
 
-_FOLD = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e", "ü": "u"})
-_SEPARATORS = re.compile(r"[\s_\-/–—]+")
-
-
-def match_key(value: object) -> str:
-    """The form in which vocabulary values are compared (see the module docstring)."""
-    text = normalise_label(value).translate(_FOLD)
-    text = _SEPARATORS.sub(" ", text).strip(" .:;,")
-    return text or (normalise_label(value) if normalise_label(value) in {"-", "+"} else "")
 
 
 @dataclass(frozen=True)
@@ -73,11 +62,9 @@ class TermList:
         return u_code[codes], u_bad[codes]
 
     def closest(self, value: object, n: int = 3) -> list[str]:
-        """The known spellings closest to ``value`` (for the hint of an unknown value)."""
-        spelled = {match_key(lbl): str(lbl) for lbl in self.labels.values()}
-        spelled |= {k: k for k in self.lookup if k not in spelled}
-        found = difflib.get_close_matches(match_key(value), list(spelled), n=n, cutoff=0.5)
-        return [spelled[k] for k in found]
+        """The known spellings closest to ``value`` (for the hint of an unknown value):
+        the Swedish labels, and the listed variants that are not a label."""
+        return suggest(value, [*self.labels.values(), *self.lookup], n=n, key=match_key)
 
     def hint(self, value: object) -> str:
         near = self.closest(value)

@@ -1,22 +1,17 @@
 """End-to-end backtest: build the bundled demo into tmp_path and compare every CSV export
-(and its data dictionary) with the committed expected files, byte for byte.
+(and its data dictionary) with the committed expected files, byte for byte. The demo is
+built once per test session (fixture ``demo_built``).
 
 An intended change is accepted with ``python -m tests.backtests.update_expected``.
 """
 
-import shutil
 from pathlib import Path
-
-from analysis.paths import DEFAULT_ROOT
-from analysis.pipeline import build
 
 EXPECTED = Path(__file__).resolve().parent / "expected"
 
 
-def test_demo_exports_equal_the_committed_ground_truth(tmp_path):
-    shutil.copytree(DEFAULT_ROOT / "data" / "raw" / "demo", tmp_path / "data" / "raw" / "demo")
-    build(tmp_path, progress=lambda s: None)
-    built = tmp_path / "reports" / "csv"
+def test_demo_exports_equal_the_committed_ground_truth(demo_built):
+    built = demo_built.reports / "csv"
     got = {p.name: p.read_bytes() for p in sorted(built.iterdir())}
     want = {p.name: p.read_bytes() for p in sorted(EXPECTED.iterdir())}
     assert sorted(got) == sorted(want)

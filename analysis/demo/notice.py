@@ -1,0 +1,4 @@
+"""The label every demo file carries."""
+
+DEMO_NOTICE = ("SYNTETISKA DEMODATA – påhittade svar och observationer som liknar Eslövs "
+               "struktur. Inte verkliga resultat.")
