@@ -24,8 +24,9 @@ lagesbild: $(STAMP)
 jupyter: $(STAMP)
 	cd notebooks && ../$(BIN)/jupyter lab
 
+# Testerna körs på alla kärnor (pytest-xdist); en enskild fil: .venv/bin/python -m pytest tests/FIL
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 demo: $(STAMP)
 	$(BIN)/trygghet demo

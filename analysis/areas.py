@@ -6,7 +6,9 @@ between two years is comparable only when one version covers both years.
 
 The register is delivered as ``omraden/omradesindelning.csv`` with the columns
 ``omrade`` (code, kept as text), ``namn``, ``giltig_fran`` (first year) and
-``giltig_till`` (last year, empty while still valid).
+``giltig_till`` (last year, empty while still valid), and optionally ``inbjudna``: the
+number of people invited to the survey in the area each year of the version (the
+police invite about 300 per area). With it the lägesbild shows the response rate.
 """
 
 from __future__ import annotations
@@ -17,7 +19,15 @@ import numpy as np
 import pandas as pd
 
 from analysis.files import read_table
-from analysis.problems import BAD_YEAR, MISSING_COLUMN, MISSING_VALUE, OVERLAP, DataError, Problem
+from analysis.problems import (
+    BAD_NUMBER,
+    BAD_YEAR,
+    MISSING_COLUMN,
+    MISSING_VALUE,
+    OVERLAP,
+    DataError,
+    Problem,
+)
 from analysis.text import normalise_label
 
 # The kommun as a whole, as an "area" in estimate tables.
@@ -27,7 +37,9 @@ TOTAL_AREA_NAME = "Hela kommunen"
 AREA_COLUMNS = ["area", "area_name", "valid_from", "valid_to", "version"]
 _HEADERS = {"omrade": "area", "område": "area", "namn": "area_name", "omradesnamn": "area_name",
             "giltig_fran": "valid_from", "giltig_från": "valid_from",
-            "giltig_till": "valid_to"}
+            "giltig_till": "valid_to", "inbjudna": "invited", "antal_inbjudna": "invited",
+            "antal inbjudna": "invited"}
+INVITED = "invited"  # optional column: people invited per survey year (Int64)
 
 
 def read_area_register(path: str | os.PathLike) -> pd.DataFrame:
@@ -56,6 +68,19 @@ def read_area_register(path: str | os.PathLike) -> pd.DataFrame:
             problems.append(Problem(table.file, int(table.excel_rows.iloc[i]), header, text.iloc[i],
                                     BAD_YEAR, "är inte ett årtal.", "Skriv året med fyra siffror."))
         out[col] = num.astype("Int64")
+    if INVITED in frame.columns:
+        text = frame[INVITED].fillna("").str.strip().str.replace(" ", "").str.replace(
+            "\u202f", "").str.replace("\u00a0", "")
+        num = pd.to_numeric(text.replace("", pd.NA), errors="coerce")
+        bad = (text != "") & (num.isna() | (num % 1 != 0) | (num <= 0))
+        header = next((h for h, c in rename.items() if c == INVITED), INVITED)
+        for i in np.flatnonzero(bad.to_numpy()):
+            problems.append(Problem(table.file, int(table.excel_rows.iloc[i]), header,
+                                    frame[INVITED].iloc[i], BAD_NUMBER,
+                                    "är inte ett positivt heltal.",
+                                    "Skriv antalet inbjudna som ett heltal, eller lämna tomt "
+                                    "om det inte är känt."))
+        out[INVITED] = num.where(~bad).astype("Int64")
     for i in np.flatnonzero(out["valid_from"].isna().to_numpy()):
         if not any(p.row == int(table.excel_rows.iloc[i]) for p in problems):
             problems.append(Problem(table.file, int(table.excel_rows.iloc[i]), "giltig_fran", "",
@@ -64,7 +89,8 @@ def read_area_register(path: str | os.PathLike) -> pd.DataFrame:
         raise DataError(problems, title="Områdesregistret kan inte användas")
     out["version"] = out["area"] + "@" + out["valid_from"].astype("string")
     check_overlaps(out, table.file)
-    return out.sort_values(["area", "valid_from"], ignore_index=True)[AREA_COLUMNS]
+    columns = AREA_COLUMNS + ([INVITED] if INVITED in out.columns else [])
+    return out.sort_values(["area", "valid_from"], ignore_index=True)[columns]
 
 
 def check_overlaps(register: pd.DataFrame, file: str) -> None:

@@ -12,17 +12,40 @@ Exit codes: 0 = klart, 1 = fel i indata (meddelandet säger fil, rad och kolumn)
 from __future__ import annotations
 
 import argparse
+import datetime
+import os
 import sys
+import tempfile
+import traceback
 from pathlib import Path
 
 from analysis.areas import read_area_register
 from analysis.codebook import load_codebook
 from analysis.demo import write_demo
 from analysis.notebooks import run_notebooks
+from analysis.outputs import WORK_DIR
 from analysis.paths import AREA_REGISTER_FILE, AREAS_DIR, has_own_raw_files, project_paths, raw_source
 from analysis.pipeline import build
 from analysis.problems import DataError, format_report
 from analysis.survey import load_survey, read_column_mapping
+
+# argparse's own error texts, in Swedish.
+_ARGPARSE_SV = [("the following arguments are required", "dessa argument krävs"),
+                ("unrecognized arguments", "okända argument"),
+                ("invalid int value", "ogiltigt heltal"),
+                ("invalid choice", "ogiltigt val"),
+                ("not allowed with argument", "kan inte kombineras med"),
+                ("expected one argument", "ett värde krävs"),
+                ("choose from", "välj bland"),
+                ("argument ", "argumentet ")]
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):
+        for en, sv in _ARGPARSE_SV:
+            message = message.replace(en, sv)
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: fel: {message}\n")
 
 
 class _SwedishHelp(argparse.HelpFormatter):
@@ -41,7 +64,7 @@ def _swedish(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="trygghet", formatter_class=_SwedishHelp,
         description="Lägesbild från trygghetsmätning och trygghetsvandringar.")
     parser.add_argument("--rot", default=None,
@@ -96,7 +119,7 @@ def _demo(args) -> int:
 def _notebooks(args) -> int:
     try:
         run_notebooks(args.rot, year=args.ar)
-    except (FileNotFoundError, RuntimeError) as exc:
+    except (FileNotFoundError, RuntimeError, ValueError) as exc:
         print(str(exc), file=sys.stderr)
         return 1
     return 0
@@ -133,7 +156,27 @@ def _validate(args) -> int:
     return 0
 
 
+def _crash_report(root, exc: BaseException) -> Path | None:
+    """Write the full traceback to ``.trygghet/fel/`` (else the temp folder); return the path."""
+    text = "".join(traceback.format_exception(exc))
+    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%S")
+    for folder in (project_paths(root).root / WORK_DIR / "fel", Path(tempfile.gettempdir())):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / f"fel-{stamp}-{os.getpid()}.txt"
+            path.write_text(text, encoding="utf-8")
+            return path
+        except OSError:
+            continue
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; every input problem is a Swedish message and a non-zero exit code.
+
+    0 = klart, 1 = fel i indata eller inställningar, 2 = felaktigt anrop, 3 = oväntat fel (den
+    fullständiga felutskriften skrivs till en fil och sökvägen sägs), 130 = avbrutet.
+    """
     args = _parser().parse_args(argv)
     handler = {"build": _build, "demo": _demo, "validate": _validate,
                "notebooks": _notebooks}[args.command]
@@ -145,6 +188,13 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Avbrutet. Tidigare resultat är orörda.", file=sys.stderr)
         return 130
+    except Exception as exc:  # anything else: a short Swedish message, the trace in a file
+        path = _crash_report(args.rot, exc)
+        where = (f" Hela felutskriften finns i {path}." if path
+                 else " Felutskriften kunde inte sparas.")
+        print(f"Ett oväntat fel inträffade ({type(exc).__name__}). Tidigare resultat är orörda."
+              f"{where} Skicka gärna filen till den som underhåller paketet.", file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":

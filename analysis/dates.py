@@ -39,3 +39,24 @@ def parse_date(value: object) -> dt.date | None:
         return None
     parsed = parse_dates(pd.Series([str(value)], dtype="string")).iloc[0]
     return None if pd.isna(parsed) else parsed.date()
+
+
+def outside_years(dates: pd.Series, earliest: int, latest: int) -> pd.Series:
+    """True where a date lies in a year before ``earliest`` or after ``latest`` (NaT: False).
+
+    The plausible window of every delivered date (``Settings.earliest_year`` and
+    ``Settings.latest_year``): a walk dated 1899 or a status date in 2999 is a typo.
+    """
+    years = pd.Series(dates).dt.year
+    return ((years < earliest) | (years > latest)).fillna(False).astype(bool)
+
+
+def years_text(earliest: int, latest: int) -> str:
+    """The window as analysts read it: ``"1990–2100"``."""
+    return f"{earliest}–{latest}"
+
+
+def window_hint(earliest: int, latest: int) -> str:
+    """The hint for a date or year outside the window (names the settings that set it)."""
+    return (f"Tillåtna år: {years_text(earliest, latest)}. Kontrollera årtalet; gränserna "
+            "ställs in med earliest_year och latest_year i installningar.yaml.")

@@ -35,7 +35,9 @@ Everything is vectorised with ``numpy.bincount`` over integer domain codes: no
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -156,23 +158,74 @@ class DomainDesign:
         # rows and strata per domain whatever the value (for df_rule="domain")
         self.dom_rows = np.bincount(self.dom, minlength=self.n_dom)
         self.dom_strata = np.bincount(self.cell_dom, minlength=self.n_dom)
+        # coarser designs over the same rows whose cells are this design's (``nested_in``);
+        # the design itself is kept with its mapping so that its id is not reused
+        self._nested: dict[int, tuple[DomainDesign, np.ndarray | None]] = {}
+        self._mask_sums: tuple[bytes, dict[str, np.ndarray]] = (b"", {})
+
+    def nested_in(self, coarse: DomainDesign) -> np.ndarray | None:
+        """For each cell of ``coarse``, the one cell of this design with the same rows, or
+        None when ``coarse``'s cells are not exactly this design's cells.
+
+        With strata nested in this design's domains (strata = areas, the default) a coarser
+        design (the kommun per year) has the same (domain, stratum) cells, so its cell sums
+        are this design's, row for row: ``estimate_arrays(..., also=[coarse])`` reuses them.
+        """
+        key = id(coarse)
+        if key not in self._nested:
+            self._nested[key] = (coarse, self._nesting(coarse))
+        return self._nested[key][1]
+
+    def _nesting(self, coarse: DomainDesign) -> np.ndarray | None:
+        if coarse.n_rows != self.n_rows or coarse.n_cells != self.n_cells:
+            return None
+        first = np.full(coarse.n_cells, -1, dtype=np.int64)
+        first[coarse.cell[::-1]] = self.cell[::-1]  # a row of each coarse cell -> its fine cell
+        if (first < 0).any() or len(np.unique(first)) != coarse.n_cells:
+            return None
+        if not np.array_equal(first[coarse.cell], self.cell):
+            return None
+        return first
 
     def estimate(self, values, *, kind: str = "mean", level: float = Settings.level,
                  df_rule: str = "answered") -> pd.DataFrame:
         """Estimate one variable (array-like aligned with the design's rows) per domain."""
+        return self.frame(self.estimate_arrays(values, kind=kind, level=level,
+                                               df_rule=df_rule)[0])
+
+    def frame(self, arrays: dict[str, np.ndarray]) -> pd.DataFrame:
+        """``estimate``'s table from ``estimate_arrays``'s arrays for this design."""
+        out = self.keys.copy()
+        for col in ESTIMATE_COLUMNS[:-1]:
+            out[col] = arrays[col]
+        numerator = arrays["numerator"]
+        out["numerator"] = pd.array(np.where(np.isnan(numerator), np.nan, numerator),
+                                    dtype="Float64").astype("Int64")
+        return out
+
+    def estimate_arrays(self, values, *, kind: str = "mean", level: float = Settings.level,
+                        df_rule: str = "answered", also: Sequence[DomainDesign] = ()
+                        ) -> list[dict[str, np.ndarray]]:
+        """``estimate`` as arrays per domain (``ESTIMATE_COLUMNS``; ``n``, ``df`` int64), for
+        this design and each design in ``also`` (other domain sets over the same rows,
+        weights and strata): the per-row terms are formed once, and a design whose cells
+        are this design's (``nested_in``) takes its cell sums from this one's."""
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
         if df_rule not in DF_RULES:
             raise ValueError(f"df_rule must be one of {DF_RULES}, not {df_rule!r}")
         if not 0 < level < 1:
             raise ValueError("level must be between 0 and 1")
-        y = pd.to_numeric(pd.Series(values), errors="raise").to_numpy(dtype="float64",
-                                                                      na_value=np.nan)
+        if isinstance(values, np.ndarray) and values.dtype == np.float64 and values.ndim == 1:
+            y = values
+        else:
+            y = pd.to_numeric(pd.Series(values), errors="raise").to_numpy(dtype="float64",
+                                                                          na_value=np.nan)
         if y.shape[0] != self.n_rows:
             raise ValueError("values must have one entry per row of the design")
         m = ~np.isnan(y)
         if kind == "proportion":
-            if not np.isin(y[m], (0.0, 1.0)).all():
+            if ((y != 0.0) & (y != 1.0) & m).any():
                 raise ValueError("kind='proportion' needs a 0/1 variable")
         # One pass per sum over the (domain, stratum) cells; rows without a value get
         # weight 0. With the cell sums, z never has to be formed row by row:
@@ -181,19 +234,51 @@ class DomainDesign:
         # y is shifted by its overall mean first, which keeps the expansion exact
         # to rounding (every formula above is shift-invariant).
         shift = float(np.mean(y[m])) if m.any() else 0.0
-        yc = np.where(m, y - shift, 0.0)
-        w = np.where(m, self.w, 0.0)
-        cell, cd, nc, nd = self.cell, self.cell_dom, self.n_cells, self.n_dom
-        wy = w * yc
-        w2 = w * w
-        w2y = w2 * yc
-        c_w = np.bincount(cell, w, nc)
-        c_n = np.bincount(cell, m, nc)
-        c_wy = np.bincount(cell, wy, nc)
-        c_wyy = np.bincount(cell, wy * yc, nc)
-        c_w2 = np.bincount(cell, w2, nc)
-        c_w2y = np.bincount(cell, w2y, nc)
-        c_w2yy = np.bincount(cell, w2y * yc, nc)
+        yc = y - shift
+        yc[~m] = 0.0
+        w = self.w * m  # exactly w where there is a value, +0.0 elsewhere
+        terms = _RowTerms(m, w, yc, np.where(m, y, 0.0) if kind == "proportion" else None,
+                          hashlib.blake2b(np.packbits(m).tobytes(), digest_size=16).digest())
+        sums = self._cell_sums(terms)
+        out = [self._finish(sums, shift, kind, level, df_rule)]
+        for other in also:
+            mapping = self.nested_in(other)
+            if mapping is not None:
+                other_sums = {k: v[mapping] for k, v in sums.items()}
+            else:
+                other_sums = other._cell_sums(terms)
+            out.append(other._finish(other_sums, shift, kind, level, df_rule))
+        return out
+
+    def _cell_sums(self, t: _RowTerms) -> dict[str, np.ndarray]:
+        """The per-(domain, stratum) cell sums of the row terms (``numpy.bincount``)."""
+        cell, nc = self.cell, self.n_cells
+        wy = t.w * t.yc
+        w2 = t.w * t.w
+        w2y = w2 * t.yc
+        # the sums that depend only on which rows have a value are kept for the next
+        # variable with the same rows (an item's score and its share, say)
+        if self._mask_sums[0] != t.key:
+            self._mask_sums = (t.key, {"w": np.bincount(cell, t.w, nc),
+                                       "n": np.bincount(cell, t.m, nc),
+                                       "w2": np.bincount(cell, w2, nc)})
+        sums = dict(self._mask_sums[1])
+        sums |= {
+            "wy": np.bincount(cell, wy, nc),
+            "wyy": np.bincount(cell, wy * t.yc, nc),
+            "w2y": np.bincount(cell, w2y, nc),
+            "w2yy": np.bincount(cell, w2y * t.yc, nc),
+        }
+        if t.y0 is not None:
+            sums["y"] = np.bincount(cell, t.y0, nc)
+        return sums
+
+    def _finish(self, sums: dict[str, np.ndarray], shift: float, kind: str, level: float,
+                df_rule: str) -> dict[str, np.ndarray]:
+        """Estimates per domain from the cell sums (the formulas of the module docstring)."""
+        cd, nd = self.cell_dom, self.n_dom
+        c_w, c_n, c_wy, c_wyy = sums["w"], sums["n"], sums["wy"], sums["wyy"]
+        c_w2, c_w2y, c_w2yy = sums["w2"], sums["w2y"], sums["w2yy"]
         W = np.bincount(cd, c_w, nd)
         n = np.bincount(cd, c_n, nd)
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -226,27 +311,36 @@ class DomainDesign:
                 lo, hi = R - q * se, R + q * se
                 numerator = np.full(nd, np.nan)
             else:
-                t = stats.t.ppf((1.0 + level) / 2.0, np.where(df > 0, df, np.nan))
+                t = _t_quantile((1.0 + level) / 2.0, np.where(df > 0, df, np.nan))
                 half = t * se / (R * (1.0 - R))
                 lo = special.expit(special.logit(R) - half)
                 hi = special.expit(special.logit(R) + half)
                 # R = 0 or 1: the logit interval degenerates to the point itself
                 edge = (R == 0.0) | (R == 1.0)
                 lo, hi = np.where(edge, R, lo), np.where(edge, R, hi)
-                numerator = np.bincount(cd, np.bincount(cell, np.where(m, y, 0.0), nc), nd)
-        out = self.keys.copy()
-        out["estimate"] = R
-        out["se"] = se
-        out["ci_low"] = lo
-        out["ci_high"] = hi
-        out["n"] = n.astype("int64")
-        out["df"] = df.astype("int64")
-        out["deff"] = deff
-        out["n_eff"] = n_eff
-        out["cv"] = cv
-        out["numerator"] = pd.array(np.where(np.isnan(numerator), np.nan, numerator),
-                                    dtype="Float64").astype("Int64")
-        return out
+                numerator = np.bincount(cd, sums["y"], nd)
+        return {"estimate": R, "se": se, "ci_low": lo, "ci_high": hi, "n": n.astype("int64"),
+                "df": df.astype("int64"), "deff": deff, "n_eff": n_eff, "cv": cv,
+                "numerator": numerator}
+
+
+def _t_quantile(p: float, df: np.ndarray) -> np.ndarray:
+    """``stats.t.ppf(p, df)``, evaluated once per distinct df (tens of thousands of domains
+    share a few hundred df values)."""
+    distinct, where = np.unique(df, return_inverse=True)
+    return stats.t.ppf(p, distinct)[where.reshape(df.shape)]
+
+
+@dataclass(frozen=True)
+class _RowTerms:
+    """Per-row terms of one variable: has a value, weight (0 without), shifted value
+    (0 without), and the value itself (0 without) for proportions' numerators."""
+
+    m: np.ndarray
+    w: np.ndarray
+    yc: np.ndarray
+    y0: np.ndarray | None
+    key: bytes = b""  # a hash of ``m``
 
 
 def survey_estimates(data: pd.DataFrame, value: str, by=None, *, weight: str | None = None,

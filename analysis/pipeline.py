@@ -1,11 +1,11 @@
-"""The build: raw deliveries -> processed tables and reports, written atomically, with a manifest.
+"""The build: raw deliveries -> processed tables and reports, all or nothing, with a manifest.
 
 ``build()`` runs the declared stages (``analysis.stages.STAGES``). Before anything runs it
 checks the declarations: every table a stage **needs** must be written by an earlier
 stage, and no two stages write the same table; a stage that **uses** a table runs after
 the stage that writes it. Nothing is written until every stage has succeeded, so a
-failed run leaves the previous outputs untouched. Each file is then written atomically
-(temporary file + rename) and the manifest last.
+failed run leaves the previous outputs untouched; then ``analysis.outputs`` stages every
+file and swaps the output folders in as a whole (one build at a time, all or nothing).
 """
 
 from __future__ import annotations
@@ -15,16 +15,30 @@ import io
 import json
 import platform
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from importlib import metadata
+from pathlib import Path
 
 import pandas as pd
 
 from analysis import __version__
-from analysis.files import sha256_file, write_bytes
-from analysis.paths import project_paths, raw_source
-from analysis.problems import DataError, Problem
-from analysis.processed import MANIFEST_FILE as MANIFEST
-from analysis.settings import SETTINGS_FILE, Settings, read_settings
+from analysis.codebook import load_codebook
+from analysis.files import list_delivery, sha256_file
+from analysis.outputs import build_lock, check_writable, recover, stage_outputs, swap_in
+from analysis.paths import (
+    AREAS_DIR,
+    DEMO_DIR,
+    GEO_DIR,
+    OFFICIAL_DIR,
+    PROMISES_DIR,
+    SURVEY_DIR,
+    WALKS_DIR,
+    ProjectPaths,
+    project_paths,
+    raw_source,
+)
+from analysis.problems import DataError, Problem, unread_note
+from analysis.settings import SETTINGS_FILE, Settings, read_settings, validate_settings
 from analysis.stages import STAGES
 from analysis.stages.context import BuildContext, Stage, StageError
 
@@ -99,6 +113,67 @@ def _versions() -> dict[str, str]:
     return out
 
 
+@dataclass
+class _Collected:
+    """What the stages returned, gathered in order."""
+
+    outputs: dict[str, pd.DataFrame | bytes] = field(default_factory=dict)
+    reports: dict[str, bytes] = field(default_factory=dict)
+    inputs: list = field(default_factory=list)
+    accounting: dict[str, dict] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def _run_stages(planned: list[Stage], ctx: BuildContext) -> _Collected:
+    out = _Collected()
+    for i, stage in enumerate(planned, start=1):
+        ctx.progress(f"[{i}/{len(planned)}] {stage.name} ...")
+        ctx.stage = stage
+        result = stage.run(ctx)
+        for key, table in result.outputs.items():
+            if key not in stage.writes:
+                raise StageError(f"steget {stage.key!r} skriver {key} utan att ha deklarerat det")
+            out.outputs[key] = table
+            if isinstance(table, pd.DataFrame):
+                ctx.tables[key] = table
+        for key, blob in result.reports.items():
+            if key in out.reports:
+                raise StageError(f"två steg skriver reports/{key}")
+            out.reports[key] = blob
+        out.inputs.extend(result.inputs)
+        out.accounting.update(result.accounting)
+        out.notes.extend(result.notes)
+    ctx.stage = None
+    return out
+
+
+# Folders and files of a raw source that the build reads (anything else is named as not read).
+KNOWN_RAW = frozenset({SURVEY_DIR, AREAS_DIR, OFFICIAL_DIR, GEO_DIR, WALKS_DIR, PROMISES_DIR,
+                       SETTINGS_FILE})
+
+
+def unread_in_source(paths: ProjectPaths, source: Path) -> list[str]:
+    """Notes for what lies in the raw source's top folder but is not read (a misspelt folder
+    name, a file dropped in the wrong place). The demo folder is not named."""
+    listing = list_delivery(source, lambda p: False)
+    shown = source.relative_to(paths.root) if source.is_relative_to(paths.root) else source
+    return [f"Läses inte: {shown}/{p.name} (okänd mapp; mapparnas namn står i "
+            "data/raw/README.md)" if p.is_dir() else
+            unread_note(str(shown), p, "okänd fil; se data/raw/README.md")
+            for p in listing.ignored
+            if p.name not in KNOWN_RAW and not (source == paths.raw and p.name == DEMO_DIR)]
+
+
+def _check_settings(settings: Settings) -> None:
+    validate_settings(settings, SETTINGS_FILE)
+    codebook = load_codebook()
+    if settings.scoring not in codebook.scorings:
+        raise DataError([Problem(SETTINGS_FILE, None, "scoring", settings.scoring, "fel_typ",
+                                 "okänd poängsättning.",
+                                 "Tillåtna värden: " + ", ".join(codebook.scorings) + ".")],
+                        title="Inställningarna kan inte användas")
+
+
 def build(root=None, *, demo: bool | None = None, quarantine: bool = False,
           settings: Settings | None = None, dry_run: bool = False, year: int | None = None,
           stages: Iterable[str] | None = None, stage_list: Sequence[Stage] = STAGES,
@@ -116,43 +191,43 @@ def build(root=None, *, demo: bool | None = None, quarantine: bool = False,
     year : the year of the lägesbild (figures and HTML); None = the latest survey year.
     stages : keys of the stages to run (default: all); their needs must be met within.
     stage_list : the declared stages (tests pass their own).
+
+    Writing is all or nothing (``analysis.outputs``): one build at a time, the outputs of
+    this build replace ``data/processed/`` and ``reports/`` as a whole, so nothing from an
+    earlier build survives, and a killed build leaves the previous outputs complete.
     """
     paths = project_paths(root)
     source = raw_source(paths, demo)
     settings_file = source / SETTINGS_FILE
     if settings is None:
         settings = read_settings(settings_file) if settings_file.is_file() else Settings()
+    _check_settings(settings)
     planned = plan(stage_list, stages)
+    if dry_run:  # a check of the deliveries: the stages that only present results are skipped
+        planned = [s for s in planned if not s.presents]
+        return _build(paths, source, settings, planned, quarantine, year, progress, dry_run)
+    check_writable(paths)
+    with build_lock(paths, progress):
+        for note in recover(paths):
+            progress(f"Obs: {note}")
+        return _build(paths, source, settings, planned, quarantine, year, progress, dry_run)
+
+
+def _build(paths: ProjectPaths, source: Path, settings: Settings, planned: list[Stage],
+           quarantine: bool, year: int | None, progress, dry_run: bool) -> dict:
     shown = source.relative_to(paths.root) if source.is_relative_to(paths.root) else source
     progress(f"Läser rådata från {shown}"
              + (" (syntetiska demodata)" if source == paths.demo_raw else ""))
+    unread = unread_in_source(paths, source)
+    for note in unread:
+        progress(f"Obs: {note}")
     ctx = BuildContext(paths, source, settings, quarantine, progress,
                        year=None if year is None else int(year))
-    outputs: dict[str, pd.DataFrame | bytes] = {}
-    inputs = [settings_file] if settings_file.is_file() else []
-    accounting: dict[str, dict] = {}
-    notes: list[str] = []
-    reports: dict[str, bytes] = {}
-    for i, stage in enumerate(planned, start=1):
-        progress(f"[{i}/{len(planned)}] {stage.name} ...")
-        ctx.stage = stage
-        result = stage.run(ctx)
-        for key, table in result.outputs.items():
-            if key not in stage.writes:
-                raise StageError(f"steget {stage.key!r} skriver {key} utan att ha deklarerat det")
-            outputs[key] = table
-            if isinstance(table, pd.DataFrame):
-                ctx.tables[key] = table
-        for key, blob in result.reports.items():
-            if key in reports:
-                raise StageError(f"två steg skriver reports/{key}")
-            reports[key] = blob
-        inputs.extend(result.inputs)
-        accounting.update(result.accounting)
-        notes.extend(result.notes)
-    ctx.stage = None
-    # Everything computed: serialise, then write each file atomically, the manifest last.
-    blobs = {key: _serialise(obj) for key, obj in sorted(outputs.items())}
+    got = _run_stages(planned, ctx)
+    settings_file = source / SETTINGS_FILE
+    inputs = ([settings_file] if settings_file.is_file() else []) + got.inputs
+    # Everything computed: serialise; then stage every file, the manifest last, and swap.
+    blobs = {key: _serialise(obj) for key, obj in sorted(got.outputs.items())}
     manifest = {
         "paket": "trygghetsanalys",
         "version": _versions(),
@@ -163,18 +238,15 @@ def build(root=None, *, demo: bool | None = None, quarantine: bool = False,
         "indata": {str(p.relative_to(source)) if p.is_relative_to(source) else p.name:
                    sha256_file(p) for p in sorted(set(inputs))},
         "utdata": {key: _sha256_bytes(blob) for key, blob in blobs.items()},
-        "rapporter": {key: _sha256_bytes(blob) for key, blob in sorted(reports.items())},
-        "radredovisning": accounting,
-        "anteckningar": notes,
+        "rapporter": {key: _sha256_bytes(blob) for key, blob in sorted(got.reports.items())},
+        "radredovisning": got.accounting,
+        "anteckningar": unread + got.notes,
     }
     if dry_run:
         progress(f"Kontroll klar: inga fel; {len(blobs)} tabeller skulle skrivas (inget skrevs).")
         return manifest
-    for key, blob in blobs.items():
-        write_bytes(paths.processed / key, blob)
-    for key, blob in sorted(reports.items()):
-        write_bytes(paths.reports / key, blob)
-    write_bytes(paths.processed / MANIFEST,
-                (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8"))
+    text = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    staging = stage_outputs(paths, blobs, got.reports, text.encode("utf-8"))
+    swap_in(paths, staging)
     progress(f"Klart: {len(blobs)} tabeller i {paths.processed}")
     return manifest

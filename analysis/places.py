@@ -29,7 +29,7 @@ Rules an analyst can rely on (see ``docs/platser.md``):
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,7 +41,7 @@ import shapely
 from pyproj import CRS, Transformer
 
 from analysis.areas import check_overlaps, valid_in_year
-from analysis.files import file_error, parse_numbers
+from analysis.files import file_error, list_delivery, parse_numbers
 from analysis.problems import (
     AMBIGUOUS_PLACE,
     AREA_OVERLAP,
@@ -73,6 +73,7 @@ from analysis.vocabulary import CRS_NAMES
 ANALYSIS_CRS = "EPSG:3006"
 ACCEPTED_EPSG = (3006, 3008, 4326)
 VECTOR_SUFFIXES = (".gpkg", ".geojson", ".json", ".shp")
+SHAPEFILE_SIDECARS = (".shx", ".dbf", ".prj", ".cpg")  # read with the .shp (inputs too)
 GEOJSON_SUFFIXES = (".geojson", ".json")
 
 AREA_GEO_COLUMNS = ["area", "area_name", "valid_from", "valid_to", "version",
@@ -1079,8 +1080,13 @@ def primary_place(points: gpd.GeoDataFrame | gpd.GeoSeries, places: gpd.GeoDataF
 
 
 def find_geodata(folder: Path, stem: str) -> Path | None:
-    """The one file ``stem`` + a geodata suffix in ``folder`` (None if there is none)."""
-    found = [folder / f"{stem}{s}" for s in VECTOR_SUFFIXES if (folder / f"{stem}{s}").is_file()]
+    """The one file ``stem`` + a geodata suffix in ``folder`` (None if there is none).
+
+    A symbolic link in the folder is a ``DataError`` (``analysis.files.list_delivery``):
+    a delivery is copied into ``data/raw/``, never linked.
+    """
+    found = list_delivery(folder, lambda p: p.stem == stem
+                          and p.suffix.lower() in VECTOR_SUFFIXES).files
     if len(found) > 1:
         raise DataError([Problem(p.name, None, None, None, SEVERAL_FILES,
                                  "det finns flera filer för samma geodata.",
@@ -1090,11 +1096,26 @@ def find_geodata(folder: Path, stem: str) -> Path | None:
 
 
 def geodata_files(path: Path) -> list[Path]:
-    """The file and, for a Shapefile, its sidecar files (all are inputs of the build)."""
+    """The file and, for a Shapefile, its sidecar files (all are inputs of the build).
+
+    Sidecars are listed through ``analysis.files.list_delivery``: a linked sidecar is a
+    ``DataError`` like any other link in the folder.
+    """
     if path.suffix.lower() != ".shp":
         return [path]
-    return [path] + [path.with_suffix(s) for s in (".shx", ".dbf", ".prj", ".cpg")
-                     if path.with_suffix(s).is_file()]
+    return [path] + list_delivery(path.parent, lambda p: p.stem == path.stem
+                                  and p.suffix.lower() in SHAPEFILE_SIDECARS).files
+
+
+def unread_geodata(folder: Path, read: Iterable[Path]) -> list[Path]:
+    """Everything in the geodata folder that is not among ``read`` (sorted by name).
+
+    Links are refused (``DataError``); the caller names the rest in the build output.
+    """
+    listing = list_delivery(folder)
+    names = {p.name for p in read}
+    return sorted((p for p in [*listing.files, *listing.ignored] if p.name not in names),
+                  key=lambda p: p.name)
 
 
 def check_areas_in_kommun(areas: gpd.GeoDataFrame, outline, file: str) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 
@@ -28,6 +29,7 @@ MISSING_FILE = "saknad_fil"
 SEVERAL_FILES = "flera_filer"
 BAD_DATE = "ogiltigt_datum"
 BAD_NUMBER = "ogiltigt_tal"
+IMPLAUSIBLE_DATE = "orimligt_datum"  # a date outside the years earliest_year..latest_year
 UNKNOWN_SETTING = "okand_installning"
 WRONG_TYPE = "fel_typ"
 OVERLAP = "overlapp"
@@ -72,6 +74,25 @@ BAD_COUNT = "ogiltigt_antal"
 BAD_REGISTRY = "ogiltigt_lofte"
 
 PROBLEM_COLUMNS = ["fil", "rad", "kolumn", "varde", "orsak", "meddelande"]
+
+UNKNOWN_FORMAT = "okänt filformat"
+
+
+def unread_note(folder: str, path: Path, why: str = UNKNOWN_FORMAT) -> str:
+    """The build-output note for something in a delivery folder that is not read.
+
+    ``Läses inte: <folder>/<name> (<why>)``; a sub-folder, a hidden file and an Office lock
+    file (``~$…``) get their own reason instead of ``why``.
+    """
+    if path.is_dir():
+        why = "en mapp; undermappar läses inte"
+    elif path.name.startswith("~$"):
+        why = "en tillfällig fil som Office skapar när filen är öppen"
+    elif path.name.startswith("."):
+        why = "en dold fil"
+    elif why == UNKNOWN_FORMAT and path.suffix.lower() in (".xls", ".ods"):
+        why = "gammalt kalkylformat; spara som .xlsx eller CSV"
+    return f"Läses inte: {folder}/{path.name} ({why})"
 
 
 @dataclass(frozen=True)

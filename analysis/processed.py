@@ -96,3 +96,43 @@ def previous_year(frame: pd.DataFrame, year: int) -> int | None:
     """The latest year before ``year`` in ``frame["year"]``, or None."""
     earlier = [int(y) for y in frame["year"].dropna().unique() if int(y) < int(year)]
     return max(earlier) if earlier else None
+
+
+# --- the "Underlag" line of every output ---------------------------------------------------------
+
+# Folders of a raw delivery, as readers name them (the first part of a manifest "indata" key).
+INPUT_KINDS = {
+    "trygghetsmatning": "trygghetsmätning",
+    "omraden": "områdesindelning",
+    "geodata": "kartor",
+    "trygghetsvandringar": "trygghetsvandringar",
+    "polisens_index": "polisens index",
+    "medborgarloften": "medborgarlöften",
+    "installningar.yaml": "inställningar",
+}
+
+
+def underlag_line(manifest: dict) -> str:
+    """The "Underlag" line every output shows, from the build's manifest.
+
+    ``kalla`` says whether the build read the synthetic demo set or the kommun's own
+    files, ``ar`` the year of the lägesbild (None = the latest survey year) and ``indata``
+    the input files (``folder/file`` -> hash), counted per kind of delivery:
+    ``"Underlag: syntetiska demodata (inte verkliga svar), lägesbild för 2024. Indata:
+    trygghetsmätning (6 filer), områdesindelning (1 fil)."`` Paths and hashes are not shown.
+    """
+    source = ("syntetiska demodata (inte verkliga svar)" if is_demo(manifest)
+              else "kommunens egna filer")
+    year = manifest.get("ar")
+    text = f"Underlag: {source}" + (f", lägesbild för {year}" if year is not None else "")
+    counts: dict[str, int] = {}
+    for key in manifest.get("indata") or {}:
+        first = str(key).replace("\\", "/").split("/")[0]
+        kind = INPUT_KINDS.get(first, "övrigt")
+        counts[kind] = counts.get(kind, 0) + 1
+    if counts:
+        order = list(dict.fromkeys([*INPUT_KINDS.values(), "övrigt"]))
+        parts = [f"{k} ({n} {'fil' if n == 1 else 'filer'})"
+                 for k in order for kk, n in counts.items() if kk == k]
+        text += ". Indata: " + ", ".join(parts)
+    return text + "."

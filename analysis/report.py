@@ -1,16 +1,21 @@
 """The yearly lägesbild as one self-contained, offline HTML page (and its figures as PNGs).
 
-``lagesbild_html`` turns the processed tables into a Swedish HTML page: every figure is
-embedded as a base64 ``data:`` PNG, the CSS is inline, there is no JavaScript and no
-external address, so the file can be mailed or opened without a network. Only
-disclosure-controlled values are shown (suppressed estimates never; uncertain ones
-marked) and no free text from the walk protocols. The bytes are deterministic: no
-timestamps; the page names the survey year and points to ``data/processed/manifest.json``
-for the input hashes.
+``lagesbild_html`` turns the processed tables into a Swedish HTML page in the order a
+council reads it (``SECTIONS``): *Det viktigaste i år*, problems per area, unsafe at
+night, victimisation, worry, avoided activities, trust in the police and "Vet ej",
+response rate, safety walks, the police's index beside the survey, sources and their
+limits, a glossary and the method. Every figure is embedded as a base64 ``data:`` PNG
+at its natural size (so its text is as large as drawn; a wide figure scrolls sideways
+on a phone instead of shrinking), the CSS is inline, there is no JavaScript and no
+external address, so the file can be mailed or opened without a network. Tables scroll
+sideways on a narrow screen and have captions; every image has an alt text that states
+its finding. Only disclosure-controlled values are shown (suppressed estimates never;
+uncertain ones marked) and no free text from the walk protocols. The bytes are
+deterministic: no timestamps.
 
 The build stage (``analysis/stages/report.py``) writes ``reports/lagesbild.html`` and the
 figures under ``reports/figurer/``. A missing input (no polygons, no walks, no police
-index) drops that section with a note instead of failing.
+index) drops that part with a note instead of failing.
 """
 
 from __future__ import annotations
@@ -18,37 +23,74 @@ from __future__ import annotations
 import base64
 import html
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import pandas as pd
+from matplotlib.figure import Figure
 
 from analysis import figures
-from analysis.areas import TOTAL_AREA, TOTAL_AREA_NAME, area_order
+from analysis import narrative as nv
+from analysis.areas import TOTAL_AREA, area_order
 from analysis.codebook import load_codebook
-from analysis.formatting import sv_count, sv_interval, sv_number, sv_p, sv_percent, sv_pp, sv_value
-from analysis.processed import latest_year
+from analysis.formatting import sv_count, sv_number, sv_percent
+from analysis.paths import safe_slug, unique_slugs
+from analysis.processed import is_demo, latest_year, previous_year, underlag_line
+from analysis.promises import promise_section, status_alt, status_figure
 from analysis.settings import Settings
-from analysis.style import png_bytes
-from analysis.vocabulary import COLUMNS, FIGURES, INDICATORS, NARRATIVE, WALK_COLUMNS
+from analysis.style import css_size, png_bytes
+from analysis.vocabulary import (
+    FIGURES,
+    GLOSSARY,
+    READER_INDICATORS,
+    REPORT_SECTIONS,
+    SOURCES,
+    WALK_COLUMNS,
+)
+from analysis.walks.terms import load_walk_vocabulary
 
 REPORT_FILE = "lagesbild.html"
 FIGURE_DIR = "figurer"
-MAP_INDICATORS = [("andel_otrygga", "otrygg_kvall"), ("problemindex", "alla")]
-RANKING_INDICATORS = [("andel_otrygga", "otrygg_kvall"), ("problemindex", "alla")]
-CHANGE_INDICATORS = ["andel_stort_problem", "problemindex"]
+UNSAFE = ("andel_otrygga", "otrygg_kvall")
+INDEX = ("problemindex", "alla")
+# The measures of the sections with one panel per question (items from the codebook).
+PANEL_SECTIONS = {"utsatthet": "andel_utsatta", "oro": "andel_oroliga", "avstar": "andel_avstar"}
+POLICE_PANELS = [("andel_instammer", "polisen_bryr_sig"),
+                 ("andel_stort_fortroende", "fortroende_polis"),
+                 ("andel_vet_ej", "polisen_bryr_sig"),
+                 ("andel_vet_ej", "fortroende_polis")]
 
 CSS = """
-body{font-family:"DejaVu Sans",Arial,sans-serif;max-width:980px;margin:0 auto;padding:1em 1.5em;
-color:#1a1a1a;line-height:1.45}
-h1{font-size:1.7em;margin-bottom:.2em}h2{border-bottom:2px solid #0072B2;padding-bottom:.2em;
-margin-top:2em}h3{margin-top:1.4em}
+*{box-sizing:border-box}
+html{-webkit-text-size-adjust:100%;text-size-adjust:100%}
+body{font-family:"DejaVu Sans",Arial,sans-serif;max-width:52rem;margin:0 auto;padding:1rem;
+color:#1a1a1a;line-height:1.5;font-size:1rem;overflow-wrap:break-word}
+h1{font-size:1.6rem;line-height:1.25;margin:.4em 0 .3em}
+h2{font-size:1.3rem;border-bottom:2px solid #0072B2;padding-bottom:.2em;margin-top:2em}
+h3{font-size:1.1rem;margin-top:1.4em}
 .demo{background:#FFF3CD;border:2px solid #E69F00;padding:.6em 1em;font-weight:bold;margin:1em 0}
-.note{color:#555;font-size:.9em}
-table{border-collapse:collapse;margin:.6em 0 1.2em 0;font-size:.92em}
-th,td{border-bottom:1px solid #ddd;padding:.25em .6em;text-align:left;vertical-align:top}
-th{background:#F0F4F8}td.num{text-align:right;white-space:nowrap}
-figure{margin:1em 0}figure img{max-width:100%;height:auto;border:1px solid #eee}
-nav ul{columns:2}
+.underlag{color:#333;font-size:.95rem}
+.note{color:#444;font-size:.92rem}
+.viktigast li{margin-bottom:.5em}
+.tablewrap{overflow-x:auto;margin:.6em 0 1.2em;max-width:100%}
+table{border-collapse:collapse;font-size:.92rem}
+caption{caption-side:top;text-align:left;font-weight:bold;padding:.3em 0 .4em}
+th,td{border-bottom:1px solid #ddd;padding:.3em .55em;text-align:left;vertical-align:top}
+th{background:#F0F4F8}
+td.num{text-align:right;white-space:nowrap}
+figure{margin:1em 0}
+.figscroll{overflow-x:auto;max-width:100%}
+.figscroll img{display:block;max-width:none;height:auto;border:1px solid #eee}
+.fighint{display:none;color:#555;font-size:.85rem;margin:.2em 0}
+nav ul{columns:2;padding-left:1.2em}
+dt{font-weight:bold;margin-top:.6em}dd{margin:0 0 .4em 0}
+@media (max-width:40rem){nav ul{columns:1}.fighint{display:block}body{padding:.75rem}
+table.reflow thead{display:none}
+table.reflow,table.reflow tbody,table.reflow tr,table.reflow td{display:block;width:100%}
+table.reflow tr{border-bottom:2px solid #ccc;padding:.3em 0}
+table.reflow td{border:0;padding:.15em 0;text-align:left;white-space:normal}
+table.reflow td::before{content:attr(data-label) ": ";font-weight:bold}}
 """
+VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1">'
 
 
 def _table(tables: dict, name: str):
@@ -63,37 +105,220 @@ def _e(text) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _html_table(headers: list[str], rows: list[list], numeric: set[int] = frozenset()) -> str:
-    head = ("<thead><tr>" + "".join(f"<th>{_e(h)}</th>" for h in headers) + "</tr></thead>"
-            if any(headers) else "")
-    body = "".join(
-        "<tr>" + "".join(f'<td class="num">{_e(v)}</td>' if i in numeric else f"<td>{_e(v)}</td>"
-                         for i, v in enumerate(row)) + "</tr>"
-        for row in rows)
-    return f"<table>{head}<tbody>{body}</tbody></table>"
+def html_table(headers: list[str], rows: list[list], caption: str,
+               numeric: set[int] = frozenset(), reflow: bool = False) -> str:
+    """A table with a caption, inside a box that scrolls sideways on a narrow screen.
+
+    ``reflow``: a table of long texts is instead shown as one block per row on a narrow
+    screen, each cell preceded by its column's name (``data-label``).
+    """
+    head = "<thead><tr>" + "".join(f'<th scope="col">{_e(h)}</th>' for h in headers) + \
+        "</tr></thead>"
+
+    def cell(i: int, value) -> str:
+        label = f' data-label="{_e(headers[i])}"' if reflow else ""
+        return (f'<td class="num"{label}>{_e(value)}</td>' if i in numeric
+                else f"<td{label}>{_e(value)}</td>")
+
+    body = "".join("<tr>" + "".join(cell(i, v) for i, v in enumerate(row)) + "</tr>"
+                   for row in rows)
+    table = '<table class="reflow">' if reflow else "<table>"
+    return (f'<div class="tablewrap" role="region" tabindex="0" aria-label="{_e(caption)}">'
+            f"{table}<caption>{_e(caption)}</caption>{head}<tbody>{body}</tbody></table></div>")
 
 
-def _img(blob: bytes, alt: str) -> str:
-    data = base64.b64encode(blob).decode("ascii")
-    return f'<figure><img src="data:image/png;base64,{data}" alt="{_e(alt)}"></figure>'
+def frame_table(frame: pd.DataFrame, caption: str, numeric: set[str] = frozenset(),
+                reflow: bool = False) -> str:
+    """``html_table`` of a narrative frame (Swedish headers, text cells, no index)."""
+    cols = list(frame.columns)
+    rows = [["–" if v is None or (not isinstance(v, str) and pd.isna(v)) else v
+             for v in row] for row in frame.itertuples(index=False)]
+    return html_table(cols, rows, caption, {i for i, c in enumerate(cols) if c in numeric},
+                      reflow=reflow)
 
 
-def _area_names(estimates: pd.DataFrame) -> dict[str, str]:
-    latest = estimates.sort_values("year", kind="stable").drop_duplicates("area", keep="last")
-    names = dict(zip(latest["area"].astype(str), latest["area_name"].astype(str), strict=True))
-    names[TOTAL_AREA] = TOTAL_AREA_NAME
-    return names
+def _problem_figures(est: pd.DataFrame, year: int) -> dict[str, str]:
+    """``{area code: "figurer/storsta_problem_<slug>.png"}`` for the areas of ``year``.
+
+    The file name never holds the raw code (a code like ``../../X`` would be a path): it
+    holds ``safe_slug`` of the code, made unique in ``area_order`` so two codes with the
+    same slug get ``_2``, ``_3``. ``report_figures`` and ``lagesbild_html`` both call this,
+    so they name the same files.
+    """
+    areas = area_order(est.loc[est["year"] == year, "area"].astype(str))
+    slugs = unique_slugs(areas)
+    return {area: f"{FIGURE_DIR}/storsta_problem_{slugs[area]}.png" for area in areas}
 
 
-def _value(value, indicator: str) -> str:
-    return sv_value(value, figures.is_proportion(indicator))
+def _official_figure(indicator: str) -> str:
+    return f"{FIGURE_DIR}/polisens_index_{safe_slug(indicator)}.png"
 
 
-def _interval(low, high, indicator: str) -> str:
-    return sv_interval(low, high, figures.is_proportion(indicator))
+def _fig(name: str) -> str:
+    return f"{FIGURE_DIR}/{name}.png"
+
+
+def panel_items(estimates: pd.DataFrame, year: int, indicator: str) -> list[tuple[str, str]]:
+    """(indicator, item) of every codebook question measured by ``indicator`` in ``year``."""
+    codebook = load_codebook()
+    present = set(estimates.loc[(estimates["year"] == year)
+                                & (estimates["indicator"] == indicator), "item"])
+    return [(indicator, i.code) for i in codebook.items
+            if i.scale in codebook.shares and codebook.shares[i.scale].indicator == indicator
+            and i.code in present]
+
+
+def _police_panels(estimates: pd.DataFrame, year: int) -> list[tuple[str, str]]:
+    rows = estimates[estimates["year"] == year]
+    present = set(zip(rows["indicator"], rows["item"], strict=True))
+    return [p for p in POLICE_PANELS if p in present]
+
+
+def _changed(changes: pd.DataFrame | None, year: int) -> bool:
+    return changes is not None and bool((changes["year_to"] == year).any())
 
 
 # --- figures -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlannedFigure:
+    """One figure of the report: its file, how to draw it and what it shows in words."""
+
+    key: str  # "figurer/<name>.png"
+    make: Callable[[], Figure]
+    alt: str
+
+
+@dataclass
+class _Plan:
+    figures: dict[str, PlannedFigure] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def add(self, key: str, make: Callable[[], Figure], alt: str) -> None:
+        if key in self.figures:
+            raise ValueError(f"två figurer heter {key}")
+        self.figures[key] = PlannedFigure(key, make, alt)
+
+
+def credit_for(tables: dict, *, demo: bool, settings: Settings) -> figures.Credit:
+    """The source line's facts: demo or not, who processed, respondents per year."""
+    responses = _table(tables, "responses")
+    respondents = ({int(y): int(n) for y, n in responses.groupby("year").size().items()}
+                   if responses is not None else {})
+    return figures.Credit(demo=demo, processor=None if demo else settings.kommun_namn,
+                          respondents=respondents)
+
+
+def settings_from_manifest(manifest: dict) -> Settings:
+    """The settings a notebook needs (the kommun's name) from the build's manifest."""
+    name = (manifest.get("parametrar") or {}).get("kommun_namn") or Settings.kommun_namn
+    return Settings(kommun_namn=name)
+
+
+def credit_from_manifest(tables: dict, manifest: dict) -> figures.Credit:
+    """``credit_for`` with demo and the kommun's name taken from the build's manifest."""
+    return credit_for(tables, demo=is_demo(manifest), settings=settings_from_manifest(manifest))
+
+
+def responsible_names(settings: Settings) -> dict[str, str]:
+    """Responsible parties' names from the walk vocabulary; the kommun is named as in the
+    settings (the vocabulary's label for ``kommunen`` is the demo kommun's)."""
+    names = dict(load_walk_vocabulary()["responsible"].labels)
+    return names | {"kommunen": settings.kommun_namn}
+
+
+def plan_figures(tables: dict, *, year: int, demo: bool, settings: Settings | None = None
+                 ) -> tuple[dict[str, PlannedFigure], list[str]]:
+    """Every figure of the report (not drawn yet) with its alt text, and notes for the
+    figures left out because their input table is missing. File names are constants of
+    the code or ``safe_slug`` of a code from the data, never the raw value."""
+    settings = settings or Settings()
+    est = _table(tables, "estimates")
+    changes = _table(tables, "changes")
+    areas = _table(tables, "areas")
+    register = _table(tables, "area_register")
+    walks = _table(tables, "walk_followup")
+    official = _table(tables, "official_vs_survey")
+    credit = credit_for(tables, demo=demo, settings=settings)
+    names = nv.area_names(est)
+    plan = _Plan()
+    geo = areas is not None and "geometry" in areas
+    versions = areas if areas is not None and "version" in areas else (
+        register if register is not None and "version" in register else None)
+
+    def ranking(indicator: str, item: str) -> None:
+        plan.add(_fig(f"omraden_{indicator}"),
+                 lambda: figures.area_ranking(est, year, indicator, item, credit=credit),
+                 nv.alt_ranking(est, year, indicator, item))
+
+    def area_map(indicator: str, item: str) -> None:
+        if geo:
+            plan.add(_fig(f"karta_{indicator}"),
+                     lambda: figures.area_map(est, areas, year, indicator, item, credit=credit),
+                     nv.alt_ranking(est, year, indicator, item, kind="Karta"))
+
+    ranking(*INDEX)
+    area_map(*INDEX)
+    if _changed(changes, year):
+        plan.add(_fig("forandringar_andel_stort_problem"),
+                 lambda: figures.changes_overview(changes, year, credit=credit),
+                 nv.alt_changes(changes, year))
+    else:
+        plan.notes.append("Ingen tidigare mätning att jämföra med: förändringar visas inte.")
+    for area, key in _problem_figures(est, year).items():
+        plan.add(key, lambda a=area: figures.top_problems(est, year, a, credit=credit),
+                 nv.alt_top_problems(est, year, area, names.get(area, area)))
+    ranking(*UNSAFE)
+    area_map(*UNSAFE)
+    if not geo:
+        plan.notes.append("Inga områdespolygoner (geodata): kartorna ritas inte.")
+    plan.add(_fig("trend_andel_otrygga"),
+             lambda: figures.trend(est, *UNSAFE, register=versions, credit=credit),
+             nv.alt_trend(est, *UNSAFE))
+    for section, indicator in PANEL_SECTIONS.items():
+        panels = panel_items(est, year, indicator)
+        if panels:
+            title = f"{REPORT_SECTIONS[section]} {year}"
+            plan.add(_fig(f"{section}"),
+                     lambda p=panels, t=title: figures.indicator_panels(est, year, p, t,
+                                                                        credit=credit),
+                     nv.alt_panels(est, year, panels, title))
+    police = _police_panels(est, year)
+    if police:
+        title = f"{REPORT_SECTIONS['polisen']} {year}"
+        plan.add(_fig("polisen"),
+                 lambda: figures.indicator_panels(est, year, police, title, credit=credit),
+                 nv.alt_panels(est, year, police, title))
+    if walks is not None and len(walks):
+        plan.add(_fig("vandringar_omrade"),
+                 lambda: figures.walk_followup_chart(walks, "omrade", names=names, credit=credit),
+                 nv.alt_walks(walks, "omrade", names))
+        if (walks["dimension"] == "ansvarig").any():
+            responsible = responsible_names(settings)
+            plan.add(_fig("vandringar_ansvarig"),
+                     lambda: figures.walk_followup_chart(walks, "ansvarig", names=responsible,
+                                                         credit=credit),
+                     nv.alt_walks(walks, "ansvarig", responsible))
+    else:
+        plan.notes.append("Inga trygghetsvandringar: avsnittet om vandringar utgår.")
+    indicator = official_indicator(official, year)
+    if indicator is not None:
+        plan.add(_official_figure(indicator),
+                 lambda: figures.official_vs_survey_chart(official, year, indicator,
+                                                          credit=credit),
+                 nv.alt_official(official, year, indicator))
+    else:
+        plan.notes.append(f"Inget polisindex för {year}: jämförelsen med polisens index utgår.")
+    evaluation = _table(tables, "promise_evaluation")
+    if evaluation is not None and len(evaluation):
+        plan.add(_fig("medborgarloften"),
+                 lambda: status_figure(evaluation, year, demo=demo, source=credit.line(
+                     SOURCES["promises_demo" if demo else "promises"])),
+                 status_alt(evaluation, year))
+    else:
+        plan.notes.append("Inga medborgarlöften i underlaget: avsnittet om medborgarlöften utgår.")
+    return plan.figures, plan.notes
 
 
 def report_figures(tables: dict, *, year: int, demo: bool, settings: Settings | None = None
@@ -102,58 +327,11 @@ def report_figures(tables: dict, *, year: int, demo: bool, settings: Settings | 
 
     A figure whose input table is missing is left out and a Swedish note says so.
     """
-    settings = settings or Settings()
-    est = _table(tables, "estimates")
-    changes = _table(tables, "changes")
-    areas = _table(tables, "areas")
-    walks = _table(tables, "walk_followup")
-    official = _table(tables, "official_vs_survey")
-    out: dict[str, bytes] = {}
-    notes: list[str] = []
-
-    def add(name: str, make: Callable) -> None:
-        out[f"{FIGURE_DIR}/{name}.png"] = png_bytes(make())
-
-    present = est[est["year"] == year]
-    for area in area_order(present["area"].astype(str)):
-        add(f"storsta_problem_{area}", lambda a=area: figures.top_problems(est, year, a, demo=demo))
-    for indicator, item in RANKING_INDICATORS:
-        add(f"omraden_{indicator}", lambda i=indicator, t=item:
-            figures.area_ranking(est, year, i, t, demo=demo))
-    register = areas if areas is not None and "version" in areas else None
-    add("trend_andel_otrygga", lambda: figures.trend(est, "andel_otrygga", "otrygg_kvall",
-                                                       register=register, demo=demo))
-    if changes is not None and (changes["year_to"] == year).any():
-        for indicator in CHANGE_INDICATORS:
-            add(f"forandringar_{indicator}", lambda i=indicator: figures.changes_overview(
-                changes, year, i, alpha=settings.alpha, demo=demo))
-    else:
-        notes.append("Ingen tidigare mätning att jämföra med: förändringar visas inte.")
-    if areas is not None and "geometry" in areas:
-        for indicator, item in MAP_INDICATORS:
-            add(f"karta_{indicator}", lambda i=indicator, t=item:
-                figures.area_map(est, areas, year, i, t, demo=demo))
-    else:
-        notes.append("Inga områdespolygoner (geodata): kartorna ritas inte.")
-    if walks is not None and len(walks):
-        names = _area_names(est)
-        add("vandringar_omrade", lambda: figures.walk_followup_chart(
-            walks, "omrade", names=names, demo=demo))
-        if (walks["dimension"] == "ansvarig").any():
-            add("vandringar_ansvarig", lambda: figures.walk_followup_chart(
-                walks, "ansvarig", demo=demo))
-    else:
-        notes.append("Inga trygghetsvandringar: avsnittet om vandringar utgår.")
-    indicator = _official_indicator(official, year)
-    if indicator is not None:
-        add(f"polisens_index_{indicator}", lambda: figures.official_vs_survey_chart(
-            official, year, indicator, demo=demo))
-    else:
-        notes.append(f"Inget polisindex för {year}: jämförelsen med polisens index utgår.")
-    return out, notes
+    planned, notes = plan_figures(tables, year=year, demo=demo, settings=settings)
+    return {key: png_bytes(p.make()) for key, p in planned.items()}, notes
 
 
-def _official_indicator(official: pd.DataFrame | None, year: int) -> str | None:
+def official_indicator(official: pd.DataFrame | None, year: int) -> str | None:
     """The police indicator with the highest kommun value in ``year`` (ties: by code)."""
     if official is None or official.empty:
         return None
@@ -168,244 +346,380 @@ def _official_indicator(official: pd.DataFrame | None, year: int) -> str | None:
     return str(rows["indicator"].iloc[0])
 
 
-# --- sections ------------------------------------------------------------------------------------
+# --- the page ----------------------------------------------------------------------------------
 
 
-def _top_table(est: pd.DataFrame, year: int, area: str, n: int = 8) -> str:
-    rows = est[(est["year"] == year) & (est["indicator"] == figures.PROBLEM_SHARE)
-               & (est["area"] == area)]
-    shown = rows[~rows["suppressed"].astype(bool) & rows["estimate"].notna()]
-    shown = shown.sort_values(["estimate", "item"], ascending=[False, True],
-                              kind="stable").head(n)
-    labels = load_codebook().item_labels()
-    body = [[labels.get(r.item, r.item), sv_percent(r.estimate),
-             _interval(r.ci_low, r.ci_high, figures.PROBLEM_SHARE), sv_count(r.n),
-             NARRATIVE["uncertain"] if bool(r.uncertain) else ""]
-            for r in shown.itertuples()]
-    hidden = int(rows["suppressed"].astype(bool).sum())
-    note = (f'<p class="note">{hidden} frågor har för få svar och visas inte.</p>'
-            if hidden else "")
-    return _html_table([COLUMNS["item_label"], INDICATORS[figures.PROBLEM_SHARE], "95 % KI",
-                        COLUMNS["n"], COLUMNS["flag_reason"]], body, {1, 2, 3}) + note
+@dataclass
+class _Page:
+    """What the sections read: the tables, the year, the figures and their alt texts."""
+
+    tables: dict
+    year: int
+    demo: bool
+    settings: Settings
+    pngs: dict[str, bytes]
+    planned: dict[str, PlannedFigure]
+    notes: list[str]
+
+    def __post_init__(self) -> None:
+        self.est = _table(self.tables, "estimates")
+        self.changes = _table(self.tables, "changes")
+        self.names = nv.area_names(self.est)
+
+    def img(self, key: str) -> str:
+        """The figure ``key`` at its natural size, with its alt text ("" when not drawn)."""
+        if key not in self.pngs:
+            return ""
+        blob = self.pngs[key]
+        width, height = css_size(blob)
+        alt = self.planned[key].alt if key in self.planned else FIGURES["no_estimates"]
+        data = base64.b64encode(blob).decode("ascii")
+        return (f'<figure><div class="figscroll"><img src="data:image/png;base64,{data}" '
+                f'alt="{_e(alt)}" width="{width}" height="{height}" data-figur="{_e(key)}">'
+                '</div><p class="fighint">Dra i sidled för att se hela figuren.</p></figure>')
 
 
-def _changes_table(changes: pd.DataFrame, year: int) -> str:
-    rows = changes[(changes["year_to"] == year) & changes["significant"].astype(bool)
-                   & changes["comparable"].astype(bool) & ~changes["suppressed"].astype(bool)]
-    if rows.empty:
-        return ("<p>Inga förändringar sedan förra mätningen är statistiskt säkerställda "
-                "efter Benjamini–Hochberg-korrektionen.</p>")
-    key = rows["area"].astype(str).where(rows["area"] != TOTAL_AREA, "~")
-    rows = rows.assign(_k=key).sort_values(["indicator", "_k", "item"], kind="stable")
-    codebook = load_codebook()
-    body = []
-    for r in rows.itertuples():
-        word = FIGURES["increase"] if r.delta > 0 else FIGURES["decrease"]
-        size = (sv_pp(abs(r.delta)) if figures.is_proportion(r.indicator)
-                else sv_number(abs(r.delta), 2))
-        area = TOTAL_AREA_NAME if r.area == TOTAL_AREA else r.area_name
-        body.append([area, INDICATORS.get(r.indicator, r.indicator),
-                     codebook.label(r.item, r.indicator),
-                     f"{_value(r.estimate_from, r.indicator)} → {_value(r.estimate_to, r.indicator)}",
-                     f"{word} med {size}",
-                     sv_p(r.p_bh)])
-    return _html_table([COLUMNS["area_name"], COLUMNS["indicator"], COLUMNS["item"],
-                        f"{int(rows['year_from'].iloc[0])} → {year}", COLUMNS["delta"],
-                        COLUMNS["p_bh"]], body, {3, 5})
+def _section(key: str, body: str, title: str | None = None) -> str:
+    return (f'<section id="{key}">\n<h2>{_e(title or REPORT_SECTIONS[key])}</h2>\n{body}\n'
+            "</section>")
 
 
-def _walk_numbers(walks: pd.DataFrame) -> str:
+def _key_findings(p: _Page) -> str:
+    items = nv.key_findings(p.est, p.changes, p.year)
+    return _section("viktigast", '<ul class="viktigast">'
+                    + "".join(f"<li>{_e(s)}</li>" for s in items) + "</ul>")
+
+
+def _problems(p: _Page) -> str:
+    year = p.year
+    parts = [f"<p>Hur stora problem de boende upplever i sitt område {year}. Andelarna är de som "
+             "svarat att något är ett ganska eller mycket stort problem. Problemindex väger "
+             "ihop alla problemfrågor (se ordlistan).</p>",
+             "<h3>Problemindex per område</h3>", p.img(_fig("omraden_problemindex")),
+             p.img(_fig("karta_problemindex"))]
+    if _changed(p.changes, year):
+        findings = nv.change_findings(p.changes, year)
+        year_from = int(p.changes.loc[p.changes["year_to"] == year, "year_from"].max())
+        parts += [f"<h3>Förändringar sedan {year_from}</h3>",
+                  "<p>Alla förändringar av andelen som ser något som ett stort problem. Bara de "
+                  "fyllda trianglarna är statistiskt säkerställda; övriga kan vara slump.</p>",
+                  p.img(_fig("forandringar_andel_stort_problem"))]
+        if findings.empty:
+            parts.append(f"<p>Ingen förändring sedan {year_from} är statistiskt "
+                         "säkerställd.</p>")
+        else:
+            parts.append(frame_table(
+                nv.findings_table(findings),
+                f"Statistiskt säkerställda förändringar {year_from}–{year}: en rad per fråga och "
+                "område (andel, medelpoäng och problemindex för samma fråga är ett fynd)",
+                {"Före → efter", "Justerat p-värde"}, reflow=True))
+    else:
+        parts.append(f"<p>Det finns ingen tidigare mätning att jämföra {year} med.</p>")
+    parts.append("<p>Nedan de åtta största problemen i varje område, med 95 % "
+                 "konfidensintervall.</p>")
+    for area, key in _problem_figures(p.est, year).items():
+        name = p.names.get(area, area)
+        parts.append(f"<h3>{_e(name)}</h3>")
+        parts.append(p.img(key))
+        table = nv.largest_problems(p.est, year, area)
+        hidden = int(p.est[(p.est["year"] == year) & (p.est["area"] == area)
+                           & (p.est["indicator"] == figures.PROBLEM_SHARE)]["suppressed"]
+                     .astype(bool).sum())
+        if len(table):
+            parts.append(frame_table(table, f"De största problemen {year}: {name}",
+                                     {READER_INDICATORS[figures.PROBLEM_SHARE], "95 % KI",
+                                      "Antal svar"}))
+        if hidden:
+            parts.append(f'<p class="note">{hidden} frågor har för få svar och visas inte.</p>')
+    return _section("problem", "\n".join(x for x in parts if x))
+
+
+def _unsafe(p: _Page) -> str:
+    year = p.year
+    previous = previous_year(p.est, year)
+    table = nv.indicator_table(p.est, year, *UNSAFE, previous)
+    parts = ["<p>Andelen som skulle känna sig ganska eller mycket otrygg ute ensam en sen kväll "
+             "i sitt område, eller som aldrig går ut av otrygghet.</p>",
+             f"<p>{_e(nv.total_sentence(p.est, year, *UNSAFE))}</p>",
+             p.img(_fig("omraden_andel_otrygga")), p.img(_fig("karta_andel_otrygga")),
+             "<h3>Över tid</h3>", p.img(_fig("trend_andel_otrygga")),
+             frame_table(table, f"Andel otrygga ute sent på kvällen per område, {year}"
+                         + (f" och {previous}" if previous else ""),
+                         {c for c in table.columns if c.startswith("Antal svar")})]
+    return _section("otrygghet", "\n".join(x for x in parts if x))
+
+
+INTROS = {
+    "utsatthet": "Andelen som svarat att de själva utsatts för brottet under de senaste tolv "
+                 "månaderna.",
+    "oro": "Andelen som mycket eller ganska ofta känner oro för brottet.",
+    "avstar": "Andelen som under de senaste tolv månaderna ofta eller ibland avstått från "
+              "aktiviteten av oro för brott.",
+}
+
+
+def _panel_section(key: str) -> Callable[[_Page], str]:
+    def build(p: _Page) -> str:
+        panels = panel_items(p.est, p.year, PANEL_SECTIONS[key])
+        if not panels:
+            return _section(key, f"<p>Frågorna ingår inte i mätningen {p.year}.</p>")
+        table = nv.indicator_matrix(p.est, p.year, panels)
+        parts = [f"<p>{_e(INTROS[key])} Punkterna visar skattningen och strecken 95 % "
+                 "konfidensintervall.</p>", p.img(_fig(key)),
+                 frame_table(table, f"{REPORT_SECTIONS[key]} per område {p.year}, med 95 % "
+                                    "konfidensintervall (* osäker skattning)")]
+        return _section(key, "\n".join(x for x in parts if x))
+    return build
+
+
+def _police_trust(p: _Page) -> str:
+    panels = _police_panels(p.est, p.year)
+    if not panels:
+        return _section("polisen", f"<p>Frågorna om polisen ingår inte i mätningen {p.year}.</p>")
+    table = nv.indicator_matrix(p.est, p.year, panels)
+    parts = ["<p>Hur många som instämmer i att polisen bryr sig om de lokala problemen och som "
+             "har stort förtroende för polisen – och hur många som svarat <em>Vet ej</em>. "
+             "Andelarna som instämmer räknas bara bland dem som tog ställning; en hög andel Vet "
+             "ej betyder att många inte har någon uppfattning om polisens arbete i området, "
+             "vilket är ett resultat i sig.</p>", p.img(_fig("polisen")),
+             frame_table(table, f"Förtroende för polisen och andel Vet ej per område {p.year} "
+                                "(* osäker skattning)")]
+    return _section("polisen", "\n".join(x for x in parts if x))
+
+
+def _response_rate(p: _Page) -> str:
+    responses = _table(p.tables, "responses")
+    register = _table(p.tables, "area_register")
+    if responses is None:
+        total = p.est.loc[(p.est["year"] == p.year) & (p.est["area"] == TOTAL_AREA), "n"].max()
+        return _section("svarsfrekvens", f"<p>Antal svar {p.year}: "
+                        f"{sv_count(None if pd.isna(total) else total)}; antalet inbjudna är "
+                        "okänt.</p>")
+    rates = nv.response_rates(responses, register, p.year)
+    parts = [frame_table(nv.response_rate_table(rates),
+                         f"Inbjudna, svar och svarsfrekvens per område {p.year}",
+                         {"Inbjudna", "Svar", "Svarsfrekvens"})]
+    if rates["invited"].isna().all():
+        parts.append('<p class="note">Antalet inbjudna är okänt, så svarsfrekvensen kan inte '
+                     "räknas. Skriv antalet i kolumnen <code>inbjudna</code> i "
+                     "områdesindelningen (omradesindelning.csv).</p>")
+    else:
+        parts.append('<p class="note">Svarsfrekvens = svar / inbjudna. En låg svarsfrekvens gör '
+                     "inte automatiskt resultaten fel, men de som svarar kan skilja sig från dem "
+                     "som inte svarar; vikterna rättar bara delvis för det.</p>")
+    return _section("svarsfrekvens", "\n".join(parts))
+
+
+def _walk_numbers(walks: pd.DataFrame, period: str) -> str:
     rows = walks[walks["dimension"] == "alla"]
     if rows.empty:
         return ""
     r = rows.iloc[0]
-    pairs = [(WALK_COLUMNS["observations"], sv_count(r["observations"])),
-             (WALK_COLUMNS["problems"], sv_count(r["problems"])),
+    pairs = [(WALK_COLUMNS["problems"], sv_count(r["problems"])),
              (WALK_COLUMNS["duplicates"], sv_count(r["duplicates"])),
              (WALK_COLUMNS["counted"], sv_count(r["counted"])),
              (WALK_COLUMNS["fixed"], sv_count(r["fixed"])),
              (WALK_COLUMNS["share_fixed"], sv_percent(r["share_fixed"])),
              (WALK_COLUMNS["share_fixed_within_target"], sv_percent(r["share_fixed_within_target"])),
+             (WALK_COLUMNS["target_days"], sv_count(r["target_days"])),
              (WALK_COLUMNS["median_days_to_fix"], sv_number(r["median_days_to_fix"], 0)),
              (WALK_COLUMNS["declined"], sv_count(r["declined"])),
              (WALK_COLUMNS["open"], sv_count(r["open"])),
              (WALK_COLUMNS["share_repeated"], sv_percent(r["share_repeated"])),
-             (WALK_COLUMNS["as_of"], pd.Timestamp(r["as_of"]).strftime("%Y-%m-%d")),
-             (WALK_COLUMNS["target_days"], sv_count(r["target_days"]))]
-    return _html_table(["Nyckeltal", "Värde"], [list(p) for p in pairs], {1})
+             (WALK_COLUMNS["as_of"], pd.Timestamp(r["as_of"]).strftime("%Y-%m-%d"))]
+    return html_table(["Nyckeltal", "Värde"], [list(x) for x in pairs],
+                      f"Trygghetsvandringarna {period} i siffror", {1})
+
+
+def _walks(p: _Page) -> str:
+    walks = _table(p.tables, "walk_followup")
+    if walks is None or not len(walks):
+        return _section("vandringar", "<p>Inga trygghetsvandringar i underlaget.</p>")
+    period = nv.walk_period(walks)
+    parts = [f"<p>{_e(nv.walk_summary(walks))} Protokollens fritext visas inte här.</p>",
+             _walk_numbers(walks, period), "<h3>Per område</h3>",
+             p.img(_fig("vandringar_omrade")), "<h3>Per ansvarig</h3>",
+             p.img(_fig("vandringar_ansvarig"))]
+    title = f"{REPORT_SECTIONS['vandringar']} {period}".strip()
+    return _section("vandringar", "\n".join(x for x in parts if x), title)
 
 
 def _official_table(official: pd.DataFrame, year: int, indicator: str) -> str:
-    rows = official[(official["year"] == year) & (official["indicator"] == indicator)]
-    key = rows["area"].astype(str).where(rows["area"] != TOTAL_AREA, "~")
-    rows = rows.assign(_k=key).sort_values("_k", kind="stable")
-    body = []
-    for r in rows.itertuples():
-        own = (NARRATIVE["suppressed"] if bool(r.suppressed) or pd.isna(r.estimate)
-               else f"{_value(r.estimate, r.survey_indicator)} "
-                    f"({_interval(r.ci_low, r.ci_high, r.survey_indicator)})"
-                    + (f", {NARRATIVE['uncertain']}" if bool(r.uncertain) else ""))
-        body.append([TOTAL_AREA_NAME if r.area == TOTAL_AREA else r.area_name,
-                     sv_number(r.official_value, 2), "ja" if bool(r.at_action_level) else "nej",
-                     own])
-    survey = INDICATORS.get(str(rows["survey_indicator"].iloc[0]), "") if len(rows) else ""
-    return _html_table([COLUMNS["area_name"], COLUMNS["official_value"],
-                        COLUMNS["at_action_level"], f"{survey} (95 % KI)"], body, {1})
+    table = nv.official_side_by_side(official, year, indicator)
+    name = str(official.loc[official["indicator"] == indicator, "indicator_name"].iloc[0])
+    return frame_table(table, f"Polisens index och enkätens andel per område {year}: {name}",
+                       {"Polisens index"})
+
+
+def _police_index(p: _Page) -> str:
+    official = _table(p.tables, "official_vs_survey")
+    indicator = official_indicator(official, p.year)
+    if indicator is None:
+        return _section("polisindex", f"<p>Inget polisindex för {p.year} i underlaget.</p>")
+    parts = [f"<p>Polisens publicerade index (skala 0–6; över 3 bedömer polisen att åtgärder "
+             f"behövs) för den fråga där kommunen har högst värde {p.year}, bredvid enkätens "
+             "andel från samma svar. Indexet och andelen mäter inte samma sak på samma skala; "
+             "det som kan jämföras är om de pekar ut samma områden.</p>",
+             p.img(_official_figure(indicator)), _official_table(official, p.year, indicator),
+             f"<p>{_e(nv.agreement_text(official, p.year, indicator))}</p>"]
+    return _section("polisindex", "\n".join(x for x in parts if x))
+
+
+def sources_frame(tables: dict, year: int, demo: bool) -> pd.DataFrame:
+    """``narrative.sources_overview`` filled in from the processed tables."""
+    est = _table(tables, "estimates")
+    responses = _table(tables, "responses")
+    walks = _table(tables, "walks")
+    followup = _table(tables, "walk_followup")
+    official = _table(tables, "official_indices")
+    if official is None:
+        official = _table(tables, "official_vs_survey")
+    areas = _table(tables, "areas")
+    years = sorted(int(y) for y in est["year"].unique())
+    n = int((responses["year"] == year).sum()) if responses is not None else None
+    n_walks = (len(walks) if walks is not None and len(walks) else None)
+    return nv.sources_overview(
+        years=years, respondents=n, walks=n_walks,
+        walk_years=nv.walk_period(followup) if followup is not None else "",
+        official_years=sorted({int(y) for y in official["year"].unique()})
+        if official is not None and len(official) else None,
+        areas=areas is not None and "geometry" in areas, demo=demo)
+
+
+def _promises(p: _Page) -> str:
+    section = promise_section(_table(p.tables, "promise_evaluation"), p.year, demo=p.demo)
+    if section is None:
+        return _section("loften", "<p>Inga medborgarlöften i underlaget.</p>", "Medborgarlöften")
+    body = [f"<p>{_e(section.intro)}</p>", p.img(_fig("medborgarloften")),
+            frame_table(section.overview,
+                        f"Medborgarlöften {section.year}: genomförande och effekt"),
+            frame_table(section.table, f"Medborgarlöften {section.year}: en mening per indikator"),
+            f'<p class="note">{_e(section.note)}</p>']
+    return _section("loften", "\n".join(x for x in body if x), f"Medborgarlöften {section.year}")
+
+
+def _sources(p: _Page) -> str:
+    frame = sources_frame(p.tables, p.year, p.demo)
+    parts = ["<p>Brå råder att en lägesbild säger vilka källor som använts, vilka som inte "
+             "använts och varför, och vad källorna inte kan visa.</p>",
+             frame_table(frame, "Källor till lägesbilden och deras begränsningar",
+                         reflow=True)]
+    parts += [f'<p class="note">{_e(n)}</p>' for n in p.notes]
+    return _section("kallor", "\n".join(parts))
+
+
+def glossary(settings: Settings | None = None) -> list[tuple[str, str]]:
+    """The glossary's terms and definitions, with the publication rules filled in."""
+    settings = settings or Settings()
+    fields = {"min_n": settings.min_n, "uncertain_max": settings.uncertain_n - 1}
+    return [(term, text.format(**fields)) for term, text in GLOSSARY.items()]
+
+
+def _glossary(p: _Page) -> str:
+    items = "".join(f"<dt>{_e(term)}</dt><dd>{_e(text)}</dd>"
+                    for term, text in glossary(p.settings))
+    return _section("ordlista", f"<dl>{items}</dl>")
+
+
+def _method(p: _Page) -> str:
+    s = p.settings
+    codebook = load_codebook()
+    scorings = sorted(set(p.est["scoring"].dropna().astype(str)))
+    scale = "; ".join(str(codebook.scorings.get(n, {}).get("description", n)) for n in scorings)
+    parts = [
+        "<p>Siffrorna är vägda med enkätens vikter. Konfidensintervallen (95 %) tar hänsyn till "
+        "hur urvalet gjordes. Andelar visas i hela procent, medelpoäng och problemindex med två "
+        f"decimaler. Problemfrågorna poängsätts {_e(scale[:1].lower() + scale[1:])}.</p>",
+        f"<p>Siffror som bygger på färre än {s.min_n} svar, och andelar där bara 1–2 personer "
+        "står bakom, visas inte (\u201dför få svar\u201d). Siffror från "
+        f"{s.min_n}–{s.uncertain_n - 1} svar eller med brett intervall visas men märks som "
+        "osäkra (ljusare och randiga, eller ofyllda punkter).</p>",
+        "<p>En förändring mellan två mätningar räknas bara när områdets gränser är desamma "
+        "båda åren. Eftersom många förändringar prövas samtidigt justeras p-värdena så att "
+        "andelen falska fynd hålls nere (metoden heter Benjamini–Hochberg); en förändring "
+        f"kallas statistiskt säkerställd när det justerade p-värdet är under "
+        f"{sv_number(s.alpha, 2)}.</p>",
+        "<p>Kartorna har fasta klassgränser (samma alla år) och visar de områdesgränser som "
+        "gällde mätåret. Inga enskilda svarspersoner visas.</p>",
+        '<p class="note">Rapporten skapas av kommandot <code>trygghet build</code>; samma '
+        "underlag ger exakt samma fil.</p>"]
+    return _section("metod", "\n".join(parts))
+
+
+# The order of the lägesbild (issue 10). Two places are kept for sections built elsewhere.
+SECTIONS: list[tuple[str, Callable[[_Page], str]]] = [
+    ("viktigast", _key_findings),
+    ("problem", _problems),
+    ("otrygghet", _unsafe),
+    ("utsatthet", _panel_section("utsatthet")),
+    ("oro", _panel_section("oro")),
+    ("avstar", _panel_section("avstar")),
+    ("polisen", _police_trust),
+    # PLATS: Kön och åldersgrupp (kommunnivå, med röjandekontroll) – avsnittet läggs till här
+    # av ärendet om redovisning per kön och ålder; inget visas förrän det finns.
+    ("svarsfrekvens", _response_rate),
+    ("vandringar", _walks),
+    ("polisindex", _police_index),
+    ("loften", _promises),
+    ("kallor", _sources),
+    ("ordlista", _glossary),
+    ("metod", _method),
+]
+
+
+def _nav(sections: list[tuple[str, str]]) -> str:
+    return ('<nav aria-label="Innehåll"><ul>'
+            + "".join(f'<li><a href="#{k}">{_e(t)}</a></li>' for k, t in sections)
+            + "</ul></nav>")
 
 
 def lagesbild_html(tables: dict, *, year: int | None = None, demo: bool,
                    settings: Settings | None = None,
-                   pngs: dict[str, bytes] | None = None, notes: list[str] | None = None) -> bytes:
+                   pngs: dict[str, bytes] | None = None, notes: list[str] | None = None,
+                   underlag: str | None = None) -> bytes:
     """The lägesbild as self-contained UTF-8 HTML bytes (figures embedded as data URIs).
 
     ``tables`` holds the processed tables by name (``"estimates.parquet"`` or
     ``"estimates"``); estimates are required, the rest optional. ``year`` defaults to the
     latest survey year. ``pngs``/``notes`` from ``report_figures`` may be passed to avoid
-    rendering the figures twice.
+    rendering the figures twice. ``underlag`` is the "Underlag" line
+    (``analysis.processed.underlag_line``); without it the line says only demo or not.
     """
     settings = settings or Settings()
     est = _table(tables, "estimates")
     year = latest_year(est) if year is None else int(year)
+    planned, planned_notes = plan_figures(tables, year=year, demo=demo, settings=settings)
     if pngs is None:
-        pngs, notes = report_figures(tables, year=year, demo=demo, settings=settings)
-    notes = list(notes or [])
-    changes = _table(tables, "changes")
-    walks = _table(tables, "walk_followup")
-    official = _table(tables, "official_vs_survey")
-    responses = _table(tables, "responses")
-    names = _area_names(est)
-    years = sorted(int(y) for y in est["year"].unique())
-    scorings = ", ".join(sorted(set(est["scoring"].dropna().astype(str))))
-    parts: list[str] = []
-    add = parts.append
-    add(f"<h1>Lägesbild trygghet {year} – {html.escape(settings.kommun_namn)}</h1>")
+        pngs = {key: png_bytes(p.make()) for key, p in planned.items()}
+        notes = planned_notes
+    page = _Page(tables, year, demo, settings, pngs, planned, list(notes or []))
+    bodies = [(key, build(page)) for key, build in SECTIONS]
+    heads = []
+    for key, body in bodies:
+        start = body.find("<h2>") + 4
+        heads.append((key, html.unescape(body[start:body.find("</h2>")])))
+    underlag = underlag or underlag_line({"kalla": "demo" if demo else "kommunens filer",
+                                          "ar": year})
+    parts = [f"<h1>Lägesbild trygghet {year} – {_e(settings.kommun_namn)}</h1>"]
     if demo:
-        add(f'<div class="demo">{_e(FIGURES["demo"])} Rapporten visar hur lägesbilden ser ut, '
-            "inte hur det är i kommunen.</div>")
-    sections = [("underlaget", "Om underlaget"), ("problem", "Största problemen per område"),
-                ("forandringar", "Förändringar sedan förra mätningen"), ("karta", "Karta"),
-                ("vandringar", "Trygghetsvandringar"),
-                ("polisen", "Polisens index bredvid våra skattningar"), ("metod", "Metod")]
-    add("<nav><ul>" + "".join(f'<li><a href="#{k}">{_e(t)}</a></li>' for k, t in sections)
-        + "</ul></nav>")
-
-    # Om underlaget
-    add('<h2 id="underlaget">Om underlaget</h2>')
-    source = ("syntetiska demodata (inte verkliga svar)" if demo
-              else "polisens trygghetsmätning, kommunens leverans")
-    n_year = (int((responses["year"] == year).sum()) if responses is not None
-              else int(est.loc[(est["year"] == year) & (est["area"] == TOTAL_AREA), "n"].max()))
-    add(_html_table(["", ""], [
-        ["Källa", source], ["Mätår i rapporten", str(year)],
-        ["Mätår i underlaget", ", ".join(str(y) for y in years)],
-        ["Antal svar " + str(year), sv_count(n_year)],
-        ["Poängsättning", scorings],
-        ["Publiceringsregler", f"Ingen skattning från färre än {settings.min_n} svar; "
-                               f"{settings.min_n}–{settings.uncertain_n - 1} svar eller brett "
-                               "intervall märks som osäker skattning; andelar där 1–2 personer "
-                               "står bakom täljaren visas inte."],
-        ["Indata", "Hashvärden för alla indatafiler finns i data/processed/manifest.json."],
-    ]))
-    for note in notes:
-        add(f'<p class="note">{_e(note)}</p>')
-
-    # Största problemen
-    add('<h2 id="problem">Största problemen per område</h2>')
-    add(f"<p>Andel som svarat att något är ett stort problem i sitt område, {year}. "
-        "Strecken visar 95 % konfidensintervall.</p>")
-    for area in area_order(est.loc[est["year"] == year, "area"].astype(str)):
-        add(f"<h3>{_e(names.get(area, area))}</h3>")
-        key = f"{FIGURE_DIR}/storsta_problem_{area}.png"
-        if key in pngs:
-            add(_img(pngs[key], f"Största problemen {year}, {names.get(area, area)}"))
-        add(_top_table(est, year, area))
-    for indicator, _item in RANKING_INDICATORS:
-        key = f"{FIGURE_DIR}/omraden_{indicator}.png"
-        if key in pngs:
-            add(f"<h3>{_e(INDICATORS[indicator])} per område</h3>")
-            add(_img(pngs[key], f"{INDICATORS[indicator]} per område {year}"))
-    if f"{FIGURE_DIR}/trend_andel_otrygga.png" in pngs:
-        add(f"<h3>{_e(INDICATORS['andel_otrygga'])} över tid</h3>")
-        add(_img(pngs[f"{FIGURE_DIR}/trend_andel_otrygga.png"], "Andel otrygga över tid"))
-
-    # Förändringar
-    add('<h2 id="forandringar">Förändringar sedan förra mätningen</h2>')
-    if changes is not None and (changes["year_to"] == year).any():
-        for indicator in CHANGE_INDICATORS:
-            key = f"{FIGURE_DIR}/forandringar_{indicator}.png"
-            if key in pngs:
-                add(_img(pngs[key], f"Förändringar {INDICATORS[indicator]}"))
-        add("<h3>Statistiskt säkerställda förändringar</h3>")
-        add(_changes_table(changes, year))
-        add(f'<p class="note">{_e(FIGURES["bh_note"].format(alpha=sv_number(settings.alpha, 2)))}'
-            "</p>")
-    else:
-        add("<p>Ingen tidigare mätning att jämföra med.</p>")
-
-    # Karta
-    add('<h2 id="karta">Karta</h2>')
-    maps = [k for k in (f"{FIGURE_DIR}/karta_{i}.png" for i, _ in MAP_INDICATORS) if k in pngs]
-    if maps:
-        add(f"<p>{_e(FIGURES['map_note'])} Klassgränserna står i "
-            "analysis/resources/figures.yaml.</p>")
-        for key in maps:
-            add(_img(pngs[key], "Karta"))
-    else:
-        add("<p>Inga områdespolygoner i underlaget; kartorna ritas inte.</p>")
-
-    # Trygghetsvandringar
-    add('<h2 id="vandringar">Trygghetsvandringar</h2>')
-    if walks is not None and len(walks):
-        add("<p>Problem som noterats vid trygghetsvandringarna och hur många som åtgärdats. "
-            "Protokollens fritext visas inte här.</p>")
-        add(_walk_numbers(walks))
-        for key in (f"{FIGURE_DIR}/vandringar_omrade.png", f"{FIGURE_DIR}/vandringar_ansvarig.png"):
-            if key in pngs:
-                add(_img(pngs[key], "Trygghetsvandringar"))
-    else:
-        add("<p>Inga trygghetsvandringar i underlaget.</p>")
-
-    # Polisens index
-    add('<h2 id="polisen">Polisens index bredvid våra skattningar</h2>')
-    indicator = _official_indicator(official, year)
-    if indicator is not None:
-        add(f"<p>Polisens publicerade index (0–6, åtgärdsnivå 3) för den fråga där kommunen "
-            f"har högst värde {year}, bredvid vår egen skattning från samma svar.</p>")
-        add(_img(pngs[f"{FIGURE_DIR}/polisens_index_{indicator}.png"], "Polisens index"))
-        add(_official_table(official, year, indicator))
-    else:
-        add(f"<p>Inget polisindex för {year} i underlaget.</p>")
-
-    # Metod
-    add('<h2 id="metod">Metod</h2>')
-    add("<p>Skattningarna är vägda med enkätens vikter och har 95 % konfidensintervall som "
-        "tar hänsyn till urvalsdesignen (designeffekt). Andelar visas i procent utan "
-        "decimaler, medelpoäng och problemindex med två decimaler. "
-        f"Poängsättning: {_e(scorings)}.</p>")
-    add(f"<p>Skattningar från färre än {settings.min_n} svar, och andelar där bara 1–2 personer "
-        "står bakom täljaren, visas inte (\u201dför få svar\u201d). Skattningar från "
-        f"{settings.min_n}–{settings.uncertain_n - 1} svar eller med brett intervall visas men märks "
-        "som osäkra (ljusare och randiga i figurerna).</p>")
-    add("<p>En förändring mellan två mätningar jämförs bara när områdets gränser är desamma "
-        "båda åren. Eftersom många förändringar prövas samtidigt justeras p-värdena med "
-        f"Benjamini–Hochberg; en förändring kallas statistiskt säkerställd när det justerade "
-        f"p-värdet är under {sv_number(settings.alpha, 2)}.</p>")
-    add("<p>Kartorna har fasta klassgränser (samma alla år) och visar bara de områdesversioner "
-        "som gällde mätåret. Inga enskilda svarspersoner visas.</p>")
-    add('<p class="note">Rapporten skapas av kommandot <code>trygghet build</code>; samma '
-        "indata ger exakt samma fil.</p>")
+        parts.append(f'<div class="demo">{_e(FIGURES["demo"])} Rapporten visar hur lägesbilden '
+                     "ser ut, inte hur det är i kommunen.</div>")
+    parts.append(f'<p class="underlag">{_e(underlag)}</p>')
+    parts.append(_nav(heads))
+    parts += [body for _, body in bodies]
     doc = ("<!DOCTYPE html>\n<html lang=\"sv\">\n<head>\n<meta charset=\"utf-8\">\n"
-           f"<title>Lägesbild trygghet {year}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
-           + "\n".join(parts) + "\n</body>\n</html>\n")
+           f"{VIEWPORT}\n<title>Lägesbild trygghet {year}</title>\n<style>{CSS}</style>\n"
+           "</head>\n<body>\n<main>\n" + "\n".join(parts) + "\n</main>\n</body>\n</html>\n")
     return doc.encode("utf-8")
 
 
 def report_outputs(tables: dict, *, year: int | None = None, demo: bool,
-                   settings: Settings | None = None) -> tuple[dict[str, bytes], list[str]]:
+                   settings: Settings | None = None, underlag: str | None = None
+                   ) -> tuple[dict[str, bytes], list[str]]:
     """``{"figurer/<name>.png": bytes, ..., "lagesbild.html": bytes}`` and notes."""
     est = _table(tables, "estimates")
     year = latest_year(est) if year is None else int(year)
     pngs, notes = report_figures(tables, year=year, demo=demo, settings=settings)
     page = lagesbild_html(tables, year=year, demo=demo, settings=settings, pngs=pngs,
-                          notes=notes)
+                          notes=notes, underlag=underlag)
     return pngs | {REPORT_FILE: page}, notes

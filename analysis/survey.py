@@ -19,7 +19,17 @@ Reading follows fixed rules:
 * the area (code or name) must be in the area register for that year.
 
 Every row is accepted or rejected with a reason; accepted + rejected = read,
-per file, checked here.
+per file, checked here (and ``analysis.files.read_table`` accounts for every physical line:
+a quote that swallows a respondent stops the reading with the lines named).
+
+Weights must be finite and ``0 < w <= max_weight`` (``Settings.max_weight``, default
+100 000); a weight outside is reported per row with the allowed range, so weight sums
+cannot overflow.
+
+In memory the table is compact: ``area``, ``stratum``, ``sex``, ``age_group`` and
+``source_file`` are categoricals, answers ``Int8`` and the "Vet ej" columns ``boolean``.
+``stored_responses`` gives the stored form (text columns as strings), which is what
+``responses.parquet`` holds. Labels are mapped once per distinct label, never per cell.
 """
 
 from __future__ import annotations
@@ -32,17 +42,22 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from analysis import problems as P
 from analysis.areas import areas_in_year, read_area_register
 from analysis.codebook import Codebook, load_codebook
-from analysis.files import RawTable, map_headers, parse_numbers, read_table
+from analysis.files import MAX_ROWS, RawTable, list_delivery, map_headers, parse_numbers, read_table
+from analysis.formatting import sv_number
 from analysis.paths import COLUMN_MAPPING_FILE, SURVEY_DIR
 from analysis.problems import DataError, Problem
+from analysis.settings import Settings
 from analysis.text import normalise_label
 
 BASE_COLUMNS = ["respondent_id", "year", "area", "stratum", "weight", "sex", "age_group"]
 SOURCE_COLUMNS = ["source_file", "source_row"]
+CATEGORY_COLUMNS = ["area", "stratum", "sex", "age_group", "source_file"]
 REJECTED_FILE = "avvisade_rader.parquet"
 RESPONSES_FILE = "responses.parquet"
 
@@ -70,15 +85,19 @@ class SurveyDelivery:
 
 
 def survey_files(folder: str | os.PathLike) -> list[Path]:
-    """The survey files in a folder (sorted; the mapping file and READMEs excluded)."""
-    folder = Path(folder)
-    if not folder.is_dir():
-        return []
-    # Every file is read (an unsupported format is an error, never silently skipped),
-    # except the mapping file, READMEs and hidden or Office lock files.
-    return sorted(p for p in folder.iterdir()
-                  if p.is_file() and p.name not in (COLUMN_MAPPING_FILE, "README.md")
-                  and not p.name.startswith((".", "~$")))
+    """The survey files in a folder (sorted; the mapping file and READMEs excluded).
+
+    Every regular file is read (an unsupported format is an error, never silently
+    skipped), except the mapping file, READMEs and hidden or Office lock files; a
+    symbolic link is refused (``analysis.files.list_delivery``).
+    """
+    return list_delivery(folder, lambda p: p.name != COLUMN_MAPPING_FILE).files
+
+
+def ignored_files(folder: str | os.PathLike) -> list[Path]:
+    """What is in the survey folder but not read (besides the mapping file and READMEs)."""
+    return [p for p in list_delivery(folder, lambda p: p.name != COLUMN_MAPPING_FILE).ignored
+            if p.name != COLUMN_MAPPING_FILE]
 
 
 def read_column_mapping(path: str | os.PathLike, codebook: Codebook) -> dict[str, str]:
@@ -161,10 +180,42 @@ def _map_answers(values: pd.Series, scale) -> tuple[np.ndarray, np.ndarray, np.n
     return u_code[codes], u_dk[codes], u_bad[codes]
 
 
+def _factorize(values: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """(codes, distinct values) of a text column; missing values become ""."""
+    codes, uniques = pd.factorize(values.fillna(""), sort=False)
+    return codes, [str(u) for u in uniques]
+
+
+def _numbers(values: pd.Series) -> pd.Series:
+    """``parse_numbers`` once per distinct text (years and weights repeat a lot)."""
+    codes, uniques = pd.factorize(values, sort=False)
+    parsed = parse_numbers(pd.Series(uniques, dtype="string")).to_numpy(dtype="float64")
+    out = np.where(codes >= 0, parsed[np.maximum(codes, 0)] if len(parsed) else np.nan, np.nan)
+    return pd.Series(out, index=values.index, dtype="float64")
+
+
+def _category(values: pd.Series, empty_is_missing: bool = False) -> pd.Categorical:
+    """A stripped text column as a categorical (categories sorted)."""
+    codes, uniques = _factorize(values)
+    stripped = [u.strip() for u in uniques]
+    categories = sorted({s for s in stripped if not (empty_is_missing and s == "")})
+    position = {c: i for i, c in enumerate(categories)}
+    lut = np.array([position.get(s, -1) for s in stripped] or [-1], dtype=np.int64)
+    return pd.Categorical.from_codes(lut[codes] if len(stripped) else np.full(len(codes), -1),
+                                     categories=pd.Index(categories, dtype="string"))
+
+
 def _canonicalise(table: RawTable, register: pd.DataFrame, codebook: Codebook,
-                  mapping: dict[str, str], year: int | None
+                  mapping: dict[str, str], year: int | None, *,
+                  max_weight: float = Settings.max_weight,
+                  earliest_year: int = Settings.earliest_year,
+                  latest_year: int = Settings.latest_year,
                   ) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem], list[Problem]]:
-    """One raw table -> (accepted canonical rows, rejected rows, row problems, notices)."""
+    """One raw table -> (accepted canonical rows, rejected rows, row problems, notices).
+
+    Vectorised: every label (area, answer, year, weight text) is looked up once per
+    distinct value; rows are only visited one by one to write a problem.
+    """
     found, notices = _map_headers(table, codebook, mapping)
     n = len(table.frame)
     labels = {name: spec.get("label", name) for name, spec in codebook.columns.items()}
@@ -188,94 +239,116 @@ def _canonicalise(table: RawTable, register: pd.DataFrame, codebook: Codebook,
 
     rp = _RowProblems(table)
     raw = {c: table.frame[h] for c, h in found.items()}
-    out = pd.DataFrame(index=pd.RangeIndex(n))
+    columns: dict[str, object] = {}
 
     rid = _strip(raw["respondent_id"])
     rp.add((rid == "").to_numpy(), found["respondent_id"], rid, P.MISSING_VALUE,
            "löpnummer saknas.", "Varje svar behöver ett löpnummer.")
-    out["respondent_id"] = rid
+    columns["respondent_id"] = rid
 
     if "year" in found:
         ytext = _strip(raw["year"])
-        ynum = parse_numbers(ytext)
-        bad = (ynum.isna() | (ynum % 1 != 0) | (ynum < 1990) | (ynum > 2100)).to_numpy()
+        ynum = _numbers(ytext)
+        bad = (ynum.isna() | (ynum % 1 != 0) | (ynum < earliest_year)
+               | (ynum > latest_year)).to_numpy()
         rp.add(bad, found["year"], ytext, P.BAD_YEAR, "är inte ett årtal.",
                "Skriv året med fyra siffror.")
-        out["year"] = ynum.where(~bad).astype("Int64")
+        years = ynum.where(~bad).astype("Int64")
     else:
-        out["year"] = pd.array([file_year] * n, dtype="Int64")
+        years = pd.Series(pd.array(np.full(n, file_year), dtype="Int64"))
+    columns["year"] = years
 
-    # area: code or name, valid in that year
+    # area: code or name, valid in that year; one lookup per distinct label and year
     atext = _strip(raw["area"])
-    area = pd.Series(pd.NA, index=out.index, dtype="string")
-    for y in sorted(out["year"].dropna().unique()):
+    label_codes, label_uniques = _factorize(atext)
+    normalised = [normalise_label(u) for u in label_uniques]
+    area_names = sorted(register["area"].astype(str).unique())
+    area_position = {c: i for i, c in enumerate(area_names)}
+    area_code = np.full(n, -1, dtype=np.int64)
+    year_values = years.to_numpy(dtype="float64", na_value=np.nan)
+    for y in sorted(years.dropna().unique()):
         valid = areas_in_year(register, int(y))
         known = {normalise_label(c): c for c in valid["area"]}
         known |= {normalise_label(nm): c for c, nm in zip(valid["area"], valid["area_name"],
                                                            strict=True)}
-        in_year = (out["year"] == y).fillna(False).to_numpy()
-        mapped = atext[in_year].map(lambda v, k=known: k.get(normalise_label(v), pd.NA))
-        area[in_year] = mapped.astype("string")
-        bad = np.zeros(n, dtype=bool)
-        bad[in_year] = mapped.isna().to_numpy()
+        lut = np.array([area_position[known[u]] if u in known else -1 for u in normalised]
+                       or [-1], dtype=np.int64)
+        in_year = year_values == y
+        area_code[in_year] = lut[label_codes[in_year]]
+        bad = in_year & (area_code < 0)
         hint = ("Giltiga områden " + str(int(y)) + ": "
                 + ", ".join(f"{c} {nm}" for c, nm in zip(valid["area"], valid["area_name"],
                                                          strict=True))
                 + "." if len(valid) else f"Områdesregistret har inga områden för {int(y)}.")
         rp.add(bad, found["area"], atext, P.UNKNOWN_AREA,
                f"okänt område för {int(y)}.", hint)
-    out["area"] = area
+    area = pd.Categorical.from_codes(area_code, categories=pd.Index(area_names, dtype="string"))
+    columns["area"] = area
 
     if "stratum" in found:
         stext = _strip(raw["stratum"])
         rp.add((stext == "").to_numpy(), found["stratum"], stext, P.MISSING_VALUE,
                "stratum saknas.", "Ange urvalsstratum (oftast området).")
-        out["stratum"] = stext
+        columns["stratum"] = _category(stext)
     else:
-        out["stratum"] = area
+        columns["stratum"] = area
 
     if "weight" in found:
         wtext = _strip(raw["weight"])
-        w = parse_numbers(wtext)
-        bad = (w.isna() | ~np.isfinite(w.fillna(0)) | (w <= 0)).to_numpy()
+        w = _numbers(wtext).to_numpy()
+        with np.errstate(invalid="ignore"):
+            bad = ~np.isfinite(w) | ~(w > 0) | ~(w <= max_weight)
+        top = sv_number(max_weight, 0, trim=True)
         rp.add(bad, found["weight"], wtext, P.BAD_WEIGHT,
-               "vikten måste vara ett positivt tal.",
-               "Noll, negativa, tomma och icke-numeriska vikter kan inte användas.")
-        out["weight"] = w.where(~bad)
+               f"vikten måste vara ett positivt tal, högst {top} (tillåtet: större än 0 och "
+               f"högst {top}).",
+               "Noll, negativa, tomma, icke-numeriska och orimligt stora vikter kan inte "
+               f"användas. Är vikterna verkligen större än {top}: höj max_weight i "
+               "installningar.yaml.")
+        columns["weight"] = np.where(bad, np.nan, w)
     else:
-        out["weight"] = 1.0
+        columns["weight"] = np.ones(n)
 
     for col in ["sex", "age_group"]:
-        out[col] = _strip(raw[col]).replace("", pd.NA) if col in found else pd.NA
-        out[col] = out[col].astype("string")
+        columns[col] = (_category(raw[col], empty_is_missing=True) if col in found
+                        else pd.Categorical.from_codes(np.full(n, -1),
+                                                       categories=pd.Index([], dtype="string")))
 
+    no_answer = np.ones(n, dtype=bool)
     for item in codebook.item_codes:
         if item not in found:
-            out[item] = pd.array([pd.NA] * n, dtype="Int8")
-            out[dont_know_column(item)] = pd.array([pd.NA] * n, dtype="boolean")
+            columns[item] = pd.arrays.IntegerArray(np.zeros(n, dtype=np.int8), no_answer)
+            columns[dont_know_column(item)] = pd.arrays.BooleanArray(np.zeros(n, dtype=bool),
+                                                                     no_answer)
             continue
         scale = codebook.scales[codebook.item(item).scale]
         values = raw[item]
         code, dk, bad = _map_answers(values, scale)
         rp.add(bad, found[item], values, P.UNKNOWN_LABEL, "okänt svarsalternativ.",
                "Förväntat ett av: " + ", ".join(scale.labels() + ["Vet ej"]) + ".")
-        out[item] = pd.array(np.where(code < 0, 0, code), dtype="Int8")
-        out.loc[code < 0, item] = pd.NA
-        out[dont_know_column(item)] = pd.array(dk, dtype="boolean")
-    out["source_file"] = pd.array([table.file] * n, dtype="string")
-    out["source_row"] = table.excel_rows.to_numpy()
+        columns[item] = pd.arrays.IntegerArray(np.where(code < 0, 0, code).astype(np.int8),
+                                               code < 0)
+        columns[dont_know_column(item)] = pd.arrays.BooleanArray(dk, np.zeros(n, dtype=bool))
+    columns["source_file"] = pd.Categorical.from_codes(
+        np.zeros(n, dtype=np.int64), categories=pd.Index([table.file], dtype="string"))
+    columns["source_row"] = table.excel_rows.to_numpy()
+    out = pd.DataFrame(columns, index=pd.RangeIndex(n))
 
     bad_rows = rp.rows()
     problems = [p for _, p in sorted(rp.items, key=lambda t: (t[0], t[1].column or ""))]
-    keep = np.ones(n, dtype=bool)
-    keep[bad_rows] = False
     rejected = _rejected_rows(table, found, bad_rows, rp.items)
-    return out[keep].reset_index(drop=True), rejected, problems, notices
+    if len(bad_rows):
+        keep = np.ones(n, dtype=bool)
+        keep[bad_rows] = False
+        out = out[keep].reset_index(drop=True)
+    return out, rejected, problems, notices
 
 
 def _rejected_rows(table: RawTable, found: dict[str, str], rows: np.ndarray,
                    items: list[tuple[int, Problem]]) -> pd.DataFrame:
     """Rejected rows as delivered (only columns the codebook knows: no free text)."""
+    if not len(rows):
+        return _empty_rejected()
     by_row: dict[int, list[Problem]] = {}
     for i, p in items:
         by_row.setdefault(i, []).append(p)
@@ -300,11 +373,16 @@ def _empty_rejected() -> pd.DataFrame:
 
 def load_survey(paths: str | os.PathLike | Iterable[str | os.PathLike], *,
                 register: pd.DataFrame, codebook: Codebook | None = None,
-                mapping: dict[str, str] | None = None, year: int | None = None) -> SurveyDelivery:
+                mapping: dict[str, str] | None = None, year: int | None = None,
+                max_weight: float = Settings.max_weight, max_rows: int = MAX_ROWS,
+                earliest_year: int = Settings.earliest_year,
+                latest_year: int = Settings.latest_year) -> SurveyDelivery:
     """Read survey files into a ``SurveyDelivery`` (accepted and rejected rows, problems).
 
-    File-level problems (unreadable, empty, missing required column) raise
-    ``DataError`` at once; row-level problems are collected for every row.
+    File-level problems (unreadable, empty, missing required column, a row whose shape is
+    wrong, more than ``max_rows`` rows) raise ``DataError`` at once; row-level problems
+    (e.g. a weight outside ``0 < w <= max_weight``) are collected for every row. The
+    responses are in the compact in-memory dtypes (see the module docstring).
     """
     codebook = codebook or load_codebook()
     mapping = mapping or {}
@@ -319,20 +397,27 @@ def load_survey(paths: str | os.PathLike | Iterable[str | os.PathLike], *,
     read: dict[str, int] = {}
     for path in files:
         try:
-            table = read_table(path)
-            ok, bad, probs, notes = _canonicalise(table, register, codebook, mapping, year)
+            table = read_table(path, max_rows=max_rows)
+            ok, bad, probs, notes = _canonicalise(table, register, codebook, mapping, year,
+                                                  max_weight=max_weight,
+                                                  earliest_year=earliest_year,
+                                                  latest_year=latest_year)
         except DataError as exc:  # report every file's problems, not only the first file's
             file_errors.extend(exc.problems)
             continue
+        if table.lines is not None and int(table.lines.sum()) != table.data_lines:
+            raise RuntimeError(f"radräkningen går inte ihop för {path.name}")
         accepted.append(ok)
         rejected.append(bad)
         problems.extend(probs)
         notices.extend(notes)
         accounting[path.name] = list(bad["orsak"])  # one entry per rejected row
         read[path.name] = len(table.frame)
+        del table
     if file_errors:
         raise DataError(file_errors, title="Trygghetsmätningen kan inte läsas")
-    responses = pd.concat(accepted, ignore_index=True)
+    responses = _concat(accepted)
+    del accepted
     rejected_frame = pd.concat([r for r in rejected if len(r)] or [_empty_rejected()],
                                ignore_index=True)
     responses, dup_rejected, dup_problems = _reject_duplicates(responses, codebook)
@@ -342,10 +427,35 @@ def load_survey(paths: str | os.PathLike | Iterable[str | os.PathLike], *,
         for fname in dup_rejected["fil"]:
             accounting[fname].append(P.DUPLICATE_ID)
     accounting = {f: P.row_accounting(read[f], reasons, f) for f, reasons in accounting.items()}
-    responses = responses.sort_values(["year", "area", "respondent_id"], ignore_index=True)
+    responses = _sorted(responses)
     responses["year"] = responses["year"].astype("int64")
     rejected_frame = rejected_frame.sort_values(["fil", "rad"], ignore_index=True)
     return SurveyDelivery(responses, rejected_frame, problems, notices, accounting, files)
+
+
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Concatenate per-file tables, keeping categoricals (categories united and sorted)."""
+    if len(frames) > 1:
+        for col in CATEGORY_COLUMNS:
+            union = sorted(set().union(*(f[col].cat.categories for f in frames)))
+            categories = pd.Index(union, dtype="string")
+            for f in frames:
+                if not f[col].cat.categories.equals(categories):
+                    f[col] = f[col].cat.set_categories(categories)
+    return pd.concat(frames, ignore_index=True)
+
+
+def _sorted(responses: pd.DataFrame) -> pd.DataFrame:
+    """Rows by year, area, respondent id (unique after the duplicate check).
+
+    Area categories are sorted, so their codes order as the codes' text does; the ids are
+    ranked once (pyarrow sorts text by UTF-8 bytes, i.e. by code point, as Python does).
+    """
+    ids = pa.array(responses["respondent_id"].array)
+    id_rank = pc.rank(ids, sort_keys="ascending", tiebreaker="dense").to_numpy()
+    order = np.lexsort((id_rank, responses["area"].cat.codes.to_numpy(),
+                        responses["year"].to_numpy(dtype="int64")))
+    return responses.take(order).reset_index(drop=True)
 
 
 def _reject_duplicates(responses: pd.DataFrame, codebook: Codebook
@@ -354,17 +464,15 @@ def _reject_duplicates(responses: pd.DataFrame, codebook: Codebook
     if not dup.any():
         return responses, pd.DataFrame(), []
     d = responses[dup]
-    problems = []
-    first = d.groupby(["year", "respondent_id"], sort=False)
-    where = first.apply(lambda g: ", ".join(f"{f} rad {r}" for f, r in
-                                            zip(g["source_file"], g["source_row"], strict=True)),
-                        include_groups=False)
-    for _, row in d.iterrows():
-        problems.append(Problem(row["source_file"], int(row["source_row"]), "Löpnummer",
-                                row["respondent_id"], P.DUPLICATE_ID,
-                                f"löpnumret förekommer flera gånger {row['year']} "
-                                f"({where[(row['year'], row['respondent_id'])]}).",
-                                "Alla förekomster avvisas; rätta leveransen."))
+    years, ids = d["year"].tolist(), d["respondent_id"].tolist()
+    files, rows = d["source_file"].astype("string").tolist(), d["source_row"].tolist()
+    where: dict[tuple, list[str]] = {}
+    for y, i, f, r in zip(years, ids, files, rows, strict=True):
+        where.setdefault((y, i), []).append(f"{f} rad {r}")
+    problems = [Problem(f, int(r), "Löpnummer", i, P.DUPLICATE_ID,
+                        f"löpnumret förekommer flera gånger {y} ({', '.join(where[(y, i)])}).",
+                        "Alla förekomster avvisas; rätta leveransen.")
+                for y, i, f, r in zip(years, ids, files, rows, strict=True)]
     rejected = pd.DataFrame({
         "fil": d["source_file"].astype("string").to_numpy(),
         "rad": d["source_row"].to_numpy(),
@@ -372,15 +480,37 @@ def _reject_duplicates(responses: pd.DataFrame, codebook: Codebook
         "meddelande": pd.array([p.format() for p in problems], dtype="string"),
         "respondent_id": d["respondent_id"].to_numpy(),
         "year": d["year"].astype("string").to_numpy(),
-        "area": d["area"].to_numpy(),
+        "area": d["area"].astype("string").to_numpy(),
     })
     return responses[~dup].reset_index(drop=True), rejected, problems
+
+
+def stored_responses(responses: pd.DataFrame) -> pd.DataFrame:
+    """The respondent table as stored in ``responses.parquet``: the categoricals as strings.
+
+    The stored schema is the canonical one of DOMAIN §2 (text columns as strings); the
+    compact categoricals are an in-memory form only.
+    """
+    out = responses.copy(deep=False)
+    for col in CATEGORY_COLUMNS:
+        if col in out.columns and isinstance(out[col].dtype, pd.CategoricalDtype):
+            out[col] = _category_text(out[col])
+    return out
+
+
+def _category_text(values: pd.Series) -> pd.api.extensions.ExtensionArray:
+    """A categorical of texts as a string array (decoded by pyarrow, not per value)."""
+    codes = values.cat.codes.to_numpy()
+    categories = pa.array(values.cat.categories.astype(str).tolist(), type=pa.large_string())
+    taken = categories.take(pa.array(codes, mask=codes < 0, type=pa.int64()))
+    return pd.array(taken, dtype="string")
 
 
 def read_responses(path_or_paths, *, register: pd.DataFrame | str | os.PathLike,
                    codebook: Codebook | None = None,
                    mapping: dict[str, str] | str | os.PathLike | None = None,
-                   year: int | None = None, quarantine: bool = False) -> pd.DataFrame:
+                   year: int | None = None, quarantine: bool = False,
+                   max_weight: float = Settings.max_weight) -> pd.DataFrame:
     """Read one or more survey files into the canonical respondent table.
 
     Strict by default: any problem raises ``DataError`` listing every problem
@@ -394,7 +524,7 @@ def read_responses(path_or_paths, *, register: pd.DataFrame | str | os.PathLike,
     if mapping is not None and not isinstance(mapping, dict):
         mapping = read_column_mapping(mapping, codebook)
     delivery = load_survey(path_or_paths, register=register, codebook=codebook,
-                           mapping=mapping, year=year)
+                           mapping=mapping, year=year, max_weight=max_weight)
     if delivery.problems and not quarantine:
         raise DataError(delivery.problems, title="Trygghetsmätningen har fel")
     return delivery.responses

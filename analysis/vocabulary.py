@@ -184,6 +184,7 @@ NARRATIVE = {
     "suppressed": "för få svar",
     "uncertain": "osäker skattning",
     "missing": "ingen skattning",
+    "not_given": "Ej angiven",
     "all_suppressed": "för få svar för att visa någon fråga",
     "change_suppressed": "kan inte jämföras, för få svar ett av åren",
     "change_not_comparable": "kan inte jämföras, områdets gränser ändrades mellan åren",
@@ -229,9 +230,105 @@ FIGURES = {
     "trend_title": "{indicator} över tid: {item}",
     "changes_title": "Förändring {year_from}–{year_to}: {indicator}",
     "map_title": "{indicator} {year}: {item}",
+    # added for the full lägesbild (issue 10)
+    "ci_band": "Skuggat band: 95 % konfidensintervall.",
+    "uncertain_points": "Ofyllda punkter: osäker skattning (få svar eller brett intervall).",
+    "uncertain_areas": "Randigt område: osäker skattning.",
+    "scale_note": "Skala 0–3: {description}.",
+    "changes_note": "Triangelns spets visar riktningen och dess storlek hur stor förändringen "
+                    "är. Fylld triangel: statistiskt säkerställd förändring. Bara områden med "
+                    "samma gränser båda åren och tillräckligt många svar jämförs.",
+    "changes_hidden": "{n} jämförelser visas inte (för få svar eller ändrade gränser).",
+    "legend_change": "Förändring",
+    "legend_size": "Förändringens storlek",
+    "increase_sig": "Säkerställd ökning",
+    "decrease_sig": "Säkerställd minskning",
+    "increase_ns": "Ökning, inte säkerställd",
+    "decrease_ns": "Minskning, inte säkerställd",
+    "new_boundaries": "nya gränser",
+    "trend_area": "Området",
+    "trend_total": "Hela kommunen (jämförelse)",
+    "trend_break": "Nya gränser: linjen bryts",
+    "trend_note": "Linjen bryts där området fick nya gränser; värden före och efter avser "
+                  "olika områden och ska inte jämföras.",
+    "map_zoom": "Rutan i kartan till vänster visas förstorad till höger.",
+    "walk_title_years": "Trygghetsvandringar {years}: åtgärdade och öppna problem per "
+                        "{dimension}",
+    "walk_sorted": "Sorterat efter antal öppna problem, flest överst.",
+    "walk_label": "{share} åtgärdade",
+    "panels_title": "{indicator} {year}",
+    "official_axis": "Polisens index (0 = inget problem, 6 = alarmerande)",
 }
 
-# Citizen promises (analysis/promises.py): statuses, indicator kinds and activity types.
+# Indicator names as readers of figures, the HTML lägesbild and the notebooks see them.
+# ``INDICATORS`` above stays as it is (it is the "Mått" column of the CSV exports); here
+# the method word "(eget)" is left out: the glossary says that problemindex is our own.
+READER_INDICATORS = INDICATORS | {
+    "problemindex": "Problemindex",
+    "poang": "Medelpoäng (0–3)",
+    "andel_vet_ej": "Andel som svarat Vet ej",
+}
+
+# The lägesbild (analysis/report.py, notebook 01): section headings in their order. The
+# keys are the anchors of the HTML page.
+REPORT_SECTIONS = {
+    "viktigast": "Det viktigaste i år",
+    "problem": "Problem per område",
+    "otrygghet": "Otrygghet ute sent på kvällen",
+    "utsatthet": "Utsatthet för brott",
+    "oro": "Oro för brott",
+    "avstar": "Avstått från aktiviteter av oro för brott",
+    "polisen": "Förtroende för polisen och svaret Vet ej",
+    "svarsfrekvens": "Svarsfrekvens per område",
+    "vandringar": "Trygghetsvandringar",
+    "polisindex": "Polisens index bredvid enkäten",
+    "loften": "Medborgarlöften",
+    "kallor": "Källor och deras begränsningar",
+    "ordlista": "Ordlista",
+    "metod": "Metod",
+}
+
+# Short definitions instead of method words in the running text (the lägesbild's glossary).
+GLOSSARY = {
+    "Problemindex": "Vårt eget mått på hur stora problemen upplevs: medelvärdet av en persons "
+                    "svar på problemfrågorna, där inget problem alls = 0, mycket eller ganska "
+                    "litet problem = 1, ganska stort = 2 och mycket stort problem = 3. Det är "
+                    "inte polisens index (skala 0–6), som räknas på ett sätt som inte är "
+                    "offentligt.",
+    "Konfidensintervall (KI)": "Det spann där värdet för alla som bor i området med stor "
+                               "sannolikhet (95 %) ligger – inte bara för dem som svarade. Ett "
+                               "brett intervall betyder att siffran är osäker.",
+    "Osäker skattning": "En siffra som bygger på få svar ({min_n}–{uncertain_max}) eller har ett "
+                        "brett intervall. Den visas, men ljusare och randig, och ska läsas som "
+                        "en fingervisning.",
+    "För få svar": "Färre än {min_n} svar, eller så få personer bakom en andel att någon skulle "
+                   "kunna pekas ut. Siffran visas inte.",
+    "Statistiskt säkerställd": "En förändring som är så stor att den knappast är slump, även "
+                               "när hänsyn tas till att många förändringar prövas samtidigt. "
+                               "Andra skillnader kan vara slump och beskrivs inte som ökning "
+                               "eller minskning.",
+    "Jämförbar": "Två år jämförs bara när områdets gränser är desamma båda åren.",
+    "Svarsfrekvens": "Andelen av dem som fick enkäten som svarade.",
+}
+
+# Where a figure's numbers come from: the source line under every figure.
+SOURCES = {
+    "survey": "Polisens trygghetsmätning",
+    "survey_demo": "syntetiska demodata i trygghetsmätningens form",
+    "walks": "protokoll från trygghetsvandringar",
+    "walks_demo": "syntetiska protokoll från trygghetsvandringar",
+    "official": "Polisens publicerade index",
+    "official_demo": "syntetiskt index i polisens form",
+    "promises": "medborgarlöftenas register och aktivitetslogg, trygghetsmätningen",
+    "promises_demo": "syntetiska medborgarlöften och aktivitetslogg (demodata)",
+    "processing": "Bearbetning: {by}.",
+    "processor": "trygghetsanalys",
+    "processor_kommun": "{kommun} med trygghetsanalys",
+    "line": "Källa: {what}. {processing}",
+}
+
+# Citizen promises (analysis/promises/): verdicts, the two parts of a promise, indicator kinds,
+# activity types, and the words of the promise tables, figure and CSV.
 PROMISES = {
     "status": {
         "met": "uppfyllt",
@@ -239,12 +336,21 @@ PROMISES = {
         "not_met": "ej uppfyllt",
         "unknown": "kan inte bedömas",
     },
+    # A part of a promise without any indicator: not measured (not the same as "cannot be judged").
+    "not_measured": "mäts inte",
+    # The two questions asked of every promise (never merged into one word).
+    "parts": {"genomforande": "Genomförande", "effekt": "Effekt"},
+    "part_questions": {
+        "genomforande": "Gjordes det som lovades?",
+        "effekt": "Förändrades problemet som löftet gällde?",
+    },
     "kinds": {
         "aktivitet": "Aktivitet (aktivitetsloggen)",
         "enkat": "Trygghetsmätningen",
         "vandring": "Trygghetsvandringar",
         "milstolpe": "Milstolpe",
         "polisindex": "Polisens index",
+        "anmalda_brott": "Anmälda brott",
     },
     "activity_types": {
         "trafikinsats": "Trafikinsats",
@@ -259,4 +365,75 @@ PROMISES = {
         "ovrigt": "Övrigt",
     },
     "directions": {"minska": "ska minska", "oka": "ska öka"},
+    # Safety-walk measures (columns of walk_followup, and "walks" = walks held).
+    "walk_measures": {
+        "walks": "Antal trygghetsvandringar",
+        "share_fixed": "Andel åtgärdade problem från trygghetsvandringarna",
+        "share_fixed_within_target": "Andel problem från trygghetsvandringarna åtgärdade inom "
+                                     "måltiden",
+        "fixed": "Antal åtgärdade problem från trygghetsvandringarna",
+        "counted": "Antal problem från trygghetsvandringarna",
+        "open": "Antal öppna problem från trygghetsvandringarna",
+    },
+    # How a survey indicator's change was measured.
+    "methods": {
+        "par": "två mätår",
+        "trend": "trend över flera mätår",
+        "poolad": "två år sammanslagna i varje ände",
+    },
+    # The role of a survey indicator when a promise has several.
+    "roles": {"primary": "primär", "secondary": "sekundär", "holm": "Holm-justerad"},
+    "entries": {"promise": "Löfte", "goal": "Övergripande mål"},
+    "total_area": "hela kommunen",
+    "lpo_area": "lokalpolisområdet",
+    "no_crime_data": "anmälda brott finns inte i underlaget",
+    # Headers of the promise tables (notebook, HTML section, CSV).
+    "columns": {
+        "year": "Löftesår",
+        "entry": "Typ",
+        "promise": "Löfte",
+        "promise_text": "Löftestext",
+        "part": "Del",
+        "indicator": "Indikator",
+        "kind": "Underlag",
+        "role": "Roll",
+        "method": "Mätt som",
+        "status": "Bedömning",
+        "implementation": "Genomförande",
+        "effect": "Effekt",
+        "target": "Mål",
+        "value": "Värde",
+        "unit": "Enhet",
+        "year_from": "Från år",
+        "year_to": "Till år",
+        "estimate_from": "Värde första året",
+        "estimate_to": "Värde sista året",
+        "ci_low_to": "KI nedre sista året",
+        "ci_high_to": "KI övre sista året",
+        "delta": "Förändring",
+        "ci_low_delta": "KI nedre för förändringen",
+        "ci_high_delta": "KI övre för förändringen",
+        "mdc": "Minsta upptäckbara förändring",
+        "min_change": "Minsta förändring som räknas",
+        "p_holm": "p-värde (Holm inom löftet)",
+        "explanation": "Förklaring",
+        "sentence": "Bedömning i klartext",
+        "area_name": "Område",
+        "item": "Fråga",
+        "rank": "Rang",
+        "estimate": "Andel stort problem",
+        "ci": "95 % KI",
+        "n": "Antal svar",
+        "covered": "Täcks av löfte",
+        "covering": "Löften som täcker problemet",
+        "walk_problems": "Problem från trygghetsvandringar",
+        "walk_share_fixed": "Andel åtgärdade",
+        "official_value": "Polisens index (0–6)",
+        "baseline": "Utgångsläge",
+        "n_planned": "Förväntat antal svar per år",
+        "mdc_pair": "Minsta upptäckbara förändring, två mätår",
+        "mdc_pooled": "Minsta upptäckbara förändring, två år sammanslagna",
+        "needed": "Förändring som målet kräver",
+        "judgeable": "Kan enkäten avgöra målet?",
+    },
 }

@@ -31,10 +31,53 @@ def test_egna_without_own_files_is_a_message(tmp_path, capsys):
     assert "Inga egna filer i data/raw/" in capsys.readouterr().err
 
 
-def test_build_for_a_year_records_it_for_the_notebooks(tmp_path, capsys):
-    shutil.copytree(DEFAULT_ROOT / "data" / "raw" / "demo", tmp_path / "data" / "raw" / "demo")
-    assert main(["--rot", str(tmp_path), "build", "--ar", "2023"]) == 0
-    manifest = json.loads((tmp_path / "data/processed/manifest.json").read_text("utf-8"))
-    assert manifest["ar"] == 2023
-    page = (tmp_path / "reports" / "lagesbild.html").read_text("utf-8")
-    assert "<title>Lägesbild trygghet 2023</title>" in page
+def test_build_for_a_year_records_it_for_the_notebooks(project, capsys):
+    from tests.conftest import csv_text, survey_rows, write_survey
+
+    rows = survey_rows() + [[str(10 + i), "2023"] + r[2:] for i, r in enumerate(survey_rows())]
+    write_survey(project, "enkat.csv", csv_text(rows))
+    assert main(["--rot", str(project), "build", "--ar", "2022"]) == 0
+    manifest = json.loads((project / "data/processed/manifest.json").read_text("utf-8"))
+    assert manifest["ar"] == 2022
+    page = (project / "reports" / "lagesbild.html").read_text("utf-8")
+    assert "<title>Lägesbild trygghet 2022" in page and "trygghet 2023" not in page
+
+
+def test_argparse_errors_are_swedish(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["build", "--ar", "tjugo"])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert "fel: argumentet --ar: ogiltigt heltal: 'tjugo'" in err and "invalid" not in err
+
+
+def test_an_unexpected_error_is_a_short_swedish_message_and_a_trace_file(tmp_path, capsys,
+                                                                        monkeypatch):
+    import analysis.cli as cli
+
+    def boom(*args, **kwargs):
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(cli, "build", boom)
+    (tmp_path / "data" / "raw").mkdir(parents=True)
+    assert main(["--rot", str(tmp_path), "build"]) == 3
+    err = capsys.readouterr().err
+    assert "Ett oväntat fel inträffade (ZeroDivisionError)" in err
+    assert "Traceback" not in err
+    trace = next((tmp_path / ".trygghet" / "fel").glob("fel-*.txt")).read_text("utf-8")
+    assert "Traceback" in trace and "ZeroDivisionError" in trace
+
+
+def test_notebooks_for_a_year_without_survey_is_a_message(demo_built, capsys):
+    assert main(["--rot", str(demo_built.root), "notebooks", "--ar", "1899"]) == 1
+    err = capsys.readouterr().err
+    assert "Året 1899 finns inte i skattningarna; tillgängliga år: 2019" in err
+    assert "Traceback" not in err
+
+
+def test_bad_settings_file_is_a_message_not_a_traceback(tmp_path, capsys):
+    shutil.copytree(DEFAULT_ROOT / "data" / "raw" / "demo", tmp_path / "data" / "raw")
+    (tmp_path / "data/raw/installningar.yaml").write_text("level: 1.5\n", encoding="utf-8")
+    assert main(["--rot", str(tmp_path), "build", "--egna"]) == 1
+    err = capsys.readouterr().err
+    assert 'installningar.yaml, kolumn "level": "1.5"' in err and "Traceback" not in err

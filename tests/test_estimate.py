@@ -187,3 +187,40 @@ def test_df_rule_for_proportions_with_missing_values():
     assert_allclose(domain["se"], [0.188750275938, 0.137641972160], rtol=1e-9)
     assert_allclose(domain["ci_low"], [0.08564537585635, 0.00259691520665], rtol=1e-6)
     assert_allclose(domain["ci_high"], [0.994179849329, 0.886854908859], rtol=1e-6)
+
+
+# --- one design, many variables and domain sets (national scale) --------------------------
+
+def _random_design(nested: bool, seed: int = 3, n: int = 4000):
+    from analysis.estimate import DomainDesign
+
+    rng = np.random.default_rng(seed)
+    data = pd.DataFrame({"year": rng.integers(2020, 2024, n), "area": rng.integers(0, 30, n)})
+    data["area"] = data["area"].astype(str)
+    data["stratum"] = data["area"] if nested else rng.integers(0, 7, n).astype(str)
+    data["w"] = rng.uniform(1, 40, n)
+    fine = DomainDesign(data, ["year", "area"], weight="w", strata=["year", "stratum"],
+                        single_unit="adjust")
+    coarse = DomainDesign(data, ["year"], weight="w", strata=["year", "stratum"],
+                          single_unit="adjust")
+    y = rng.integers(0, 2, n).astype(float)
+    y[rng.random(n) < 0.2] = np.nan
+    return fine, coarse, y
+
+
+@pytest.mark.parametrize("nested", [True, False])
+@pytest.mark.parametrize("kind", ["mean", "proportion"])
+def test_estimates_for_several_domain_sets_are_bit_identical(nested, kind):
+    fine, coarse, y = _random_design(nested)
+    assert (fine.nested_in(coarse) is not None) == nested
+    both = fine.estimate_arrays(y, kind=kind, also=[coarse])
+    for design, arrays in zip((fine, coarse), both, strict=True):
+        alone = design.estimate(y, kind=kind)
+        pd.testing.assert_frame_equal(design.frame(arrays), alone, check_exact=True)
+
+
+def test_values_array_is_not_changed():
+    fine, _, y = _random_design(True)
+    before = y.copy()
+    fine.estimate(y, kind="proportion")
+    np.testing.assert_array_equal(y, before)

@@ -1,5 +1,6 @@
 """CSV exports for Örat mot marken: Swedish Excel format, disclosure, no microdata."""
 
+import re
 import shutil
 
 import numpy as np
@@ -98,3 +99,158 @@ def test_item_and_group_with_the_same_code_get_their_own_labels():
     labels = _item_labels(load_codebook(), pd.Series(["andel_stort_problem", "problemindex"]),
                           pd.Series(["missbruk", "missbruk"]))
     assert labels.tolist() == ["Missbruksproblem", "Alla frågor om missbruk"]
+
+
+# --- formula injection and row structure (issue 8) ------------------------------------------
+
+DANGEROUS = ['=HYPERLINK("http://x.example","klick")', "+1+1", "@SUM(1)", "-2+3", '="x;=1+1;"',
+             "=1+1", "\t=1+1", "\r=1+1", "-", "+", "@", "=", "-1e5", "-0,26,3", "- 5", "+46701234",
+             "=cmd|' /C calc'!A0", '="01"', "-0.5", "+0,5", "@", "\t", "\tTabb", "=\n1"]
+HARMLESS = ["Centrum", "Öster", "kommunen", "", "0,0", "12,5", "-0,26", "-3", "0", "1285", "01",
+            "a-b", "a=b", " =1+1", "'=1+1", "Hela kommunen", "färre än 30 svar", "1e-05"]
+
+
+@pytest.mark.parametrize("value", DANGEROUS)
+def test_neutralise_prefixes_a_quote_to_what_a_spreadsheet_would_run(value):
+    from analysis.exports import neutralise
+
+    assert neutralise(value) == "'" + value
+
+
+@pytest.mark.parametrize("value", HARMLESS)
+def test_neutralise_leaves_our_numbers_and_plain_text_alone(value):
+    from analysis.exports import neutralise
+
+    assert neutralise(value) == value
+
+
+@pytest.mark.parametrize(("value", "code", "field"), [
+    ('="x;=1+1;"', False, '"\'=""x;=1+1;"""'),
+    ('="x;=1+1;"', True, '"\'=""x;=1+1;"""'),
+    ('="01"', True, '="01"'),
+    ('="01"', False, '"\'=""01"""'),
+    ('="1"', True, '"\'=""1"""'),  # no leading zero: not our form
+    ('="01";=1', True, '"\'=""01"";=1"'),
+    ("01", True, "01"),  # the writer never invents the form; excel_text does
+    ("+1+1", False, "\"'+1+1\""),
+    ("-0,26", False, "-0,26"),
+    ("a;b", False, '"a;b"'),
+    ('Väster "gamla"', False, '"Väster ""gamla"""'),
+    ("rad 1\nrad 2", False, '"rad 1\nrad 2"'),
+    ("rad 1\rrad 2", False, '"rad 1\rrad 2"'),
+    ("\tTabb", False, "\"'\tTabb\""),
+    ("", False, ""),
+])
+def test_csv_field_is_neutralised_and_quoted(value, code, field):
+    from analysis.exports import csv_field
+
+    assert csv_field(value, code=code) == field
+
+
+def _parse(data: bytes) -> list[list[str]]:
+    import csv
+    import io
+
+    assert data.startswith(b"\xef\xbb\xbf")
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=";"))
+
+
+def test_excel_csv_keeps_every_row_whole_and_every_value_recoverable():
+    names = DANGEROUS + ['Väster; "gamla"\nstan', "a;b;c;d", '"', '""', ";", "\r\n", "x\r\n=1+1"]
+    frame = pd.DataFrame({"Områdeskod": ['="01"'] * len(names), "Område": names,
+                          "=Rubrik": ["-0,26"] * len(names)})
+    rows = _parse(excel_csv(frame))
+    assert rows[0] == ["Områdeskod", "Område", "'=Rubrik"]  # headers too
+    assert len(rows) == len(names) + 1 and {len(r) for r in rows} == {3}
+    for row, name in zip(rows[1:], names, strict=True):
+        assert row[0] == '="01"' and row[2] == "-0,26"
+        risky = name.startswith(("=", "+", "-", "@", "\t", "\r")) and not \
+            re.fullmatch(r"-?\d+(,\d+)?", name)
+        assert row[1] == ("'" + name if risky else name)
+        assert not row[1].startswith(("=", "+", "-", "@", "\t", "\r"))
+
+
+def test_excel_csv_records_end_in_crlf_and_carry_no_sep_line():
+    frame = pd.DataFrame({"A": ["x", "rad 1\nrad 2"], "B": ["1", "2"]})
+    text = excel_csv(frame).decode("utf-8-sig")
+    assert text == 'A;B\r\nx;1\r\n"rad 1\nrad 2";2\r\n'
+
+
+def test_excel_csv_keeps_the_code_form_only_in_code_columns():
+    frame = pd.DataFrame({"Områdeskod": ['="01"', '="x;=1+1;"', "kommunen"],
+                          "Område": ['="01"', "Centrum", "Hela kommunen"]})
+    text = excel_csv(frame).decode("utf-8-sig").split("\r\n")
+    assert text[1] == '="01";"\'=""01"""'
+    assert text[2] == '"\'=""x;=1+1;""";Centrum'
+    named = excel_csv(frame, ["Område"]).decode("utf-8-sig").split("\r\n")
+    assert named[1] == '"\'=""01""";="01"'
+    assert excel_csv(frame, []).decode("utf-8-sig").split("\r\n")[1] == \
+        '"\'=""01""";"\'=""01"""'
+    with pytest.raises(ValueError, match="okända kodkolumner"):
+        excel_csv(frame, ["Kod"])
+
+
+def test_shared_estimates_never_give_user_text_the_code_form():
+    est = _estimates()
+    est["area"] = ["01", '="x;=1+1;"']
+    est["area_name"] = ["01", '=HYPERLINK("http://x.example","klick")']
+    shared = estimates_for_sharing(est)
+    assert shared["Område"].tolist() == ["01", '=HYPERLINK("http://x.example","klick")']
+    rows = _parse(excel_csv(shared))
+    assert {len(r) for r in rows} == {len(shared.columns)}
+    assert [r[1] for r in rows[1:]] == ['="01"', '\'="x;=1+1;"']
+    assert [r[2] for r in rows[1:]] == ["01", '\'=HYPERLINK("http://x.example","klick")']
+
+
+def test_data_dictionary_explains_the_apostrophe_only_when_one_is_written():
+    from analysis.exports import data_dictionary, neutralised_cells
+    from analysis.settings import Settings
+
+    safe = estimates_for_sharing(_estimates())
+    assert neutralised_cells(safe) == 0  # ="01" in the code column is ours
+    est = _estimates()
+    est["area_name"] = ["+1+1", "@SUM(1)"]
+    hostile = estimates_for_sharing(est)
+    assert neutralised_cells(hostile) == 2
+
+    def text(frame, n):
+        return data_dictionary("T", frame, {}, years=[2024], settings=Settings(), source="s",
+                               neutralised=n).decode("utf-8-sig")
+
+    assert "apostrof" not in text(safe, neutralised_cells(safe))
+    assert "Skydd mot formler: 2 textvärden" in text(hostile, neutralised_cells(hostile))
+
+
+def _libreoffice_rows(tmp_path, data: bytes, suffix: str = "csv") -> list[tuple]:
+    """Open bytes in LibreOffice (Swedish CSV import, formulas evaluated) and read the values
+    it computed, as a spreadsheet user would see them."""
+    import subprocess
+
+    import openpyxl
+
+    path = tmp_path / f"in.{suffix}"
+    path.write_bytes(data)
+    out = tmp_path / "ut"
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/profil", "--headless",
+                    "--infilter=CSV:59,34,76,1,,1053", "--convert-to", "xlsx", "--outdir",
+                    str(out), str(path)], check=True, timeout=180, capture_output=True)
+    ws = openpyxl.load_workbook(out / "in.xlsx", data_only=True).active
+    return list(ws.iter_rows(values_only=True))
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice saknas")
+def test_injected_text_arrives_as_text_in_libreoffice(tmp_path):
+    names = ['=HYPERLINK("http://x.example","klick")', "+1+1", "@SUM(1)", "-2+3", '="x;=1+1;"',
+             "=1+1", 'Väster; "gamla"\nstan', "\t=1+1"]
+    frame = pd.DataFrame({"Områdeskod": ['="01"'] * len(names), "Område": names,
+                          "Värde": ["-0,26"] * len(names)})
+    # A control line written bare proves that this import really evaluates formulas.
+    data = excel_csv(frame) + b"=1+1;=2+2;-0,26\r\n"
+    rows = _libreoffice_rows(tmp_path, data)
+    assert rows[0] == ("Områdeskod", "Område", "Värde")
+    assert rows[-1][:2] == (2, 4)  # the control: bare formulas are evaluated
+    body = rows[1:-1]
+    assert len(body) == len(names)
+    for row, name in zip(body, names, strict=True):
+        assert row[0] == "01" and row[2] == pytest.approx(-0.26)
+        assert isinstance(row[1], str) and row[1] in (name, "'" + name), (row, name)

@@ -86,7 +86,9 @@ def test_the_same_number_prints_identically_in_figures_html_notebooks_and_csv(
     from analysis.style import number_formatter, percent_formatter
 
     assert figures._fmt(value, indicator) == shown  # labels drawn in figures
-    assert report._value(value, indicator) == shown  # the HTML lägesbild
+    cell = report.frame_table(pd.DataFrame({"Värde": [narrative.format_value(value, indicator)]}),
+                              "Tabell")
+    assert f"<td>{shown}</td>" in cell or f'<td class="num">{shown}</td>' in cell  # HTML
     assert narrative.format_value(value, indicator) == shown  # notebook sentences
     tick = percent_formatter() if figures.is_proportion(indicator) else number_formatter(2)
     assert tick(value, 0) == shown  # axis ticks

@@ -145,3 +145,110 @@ def test_problemindex_groups_need_two_items(responses):
     assert ("problemindex", "utemiljo") in v
     # no other group has two answered items in this delivery
     assert {item for ind, item in v if ind == "problemindex"} == {"alla", "utemiljo"}
+
+
+# --- the columnar assembly gives exactly the table of one frame per indicator -------------
+
+def _reference_estimates(responses, register, s):
+    """area_estimates as first written: one frame per indicator and level, concat, sort."""
+    from analysis.areas import TOTAL_AREA_NAME, area_versions
+    from analysis.disclosure import apply_disclosure
+    from analysis.estimate import DomainDesign
+
+    designs = {"area": DomainDesign(responses, ["year", "area"], weight="weight",
+                                    strata=["year", "stratum"], single_unit=s.single_unit),
+               "total": DomainDesign(responses, ["year"], weight="weight",
+                                     strata=["year", "stratum"], single_unit=s.single_unit)}
+    frames = []
+    for indicator, item, kind, value in indicator_values(responses, load_codebook(), s.scoring):
+        for level, design in designs.items():
+            est = design.estimate(value, kind=kind, level=s.level)
+            if level == "total":
+                est.insert(1, "area", TOTAL_AREA)
+            est.insert(2, "indicator", indicator)
+            est.insert(3, "item", item)
+            frames.append(est[est["n"] > 0])
+    table = pd.concat(frames, ignore_index=True)
+    table["year"] = table["year"].astype("int64")
+    for col in ["area", "indicator", "item"]:
+        table[col] = table[col].astype("string")
+    versions = area_versions(register, table["area"], table["year"])
+    names = versions.map(dict(zip(register["version"], register["area_name"], strict=True)))
+    table.insert(2, "area_name", names.astype("string").mask(table["area"] == TOTAL_AREA,
+                                                             TOTAL_AREA_NAME))
+    table.insert(3, "area_version", versions.mask(table["area"] == TOTAL_AREA, TOTAL_AREA))
+    table["scoring"] = pd.array([s.scoring] * len(table), dtype="string")
+    table = apply_disclosure(table, s)
+    return table.sort_values(["year", "area", "indicator", "item"], ignore_index=True)
+
+
+def _reference_changes(estimates, register, s):
+    """year_changes as first written: merges on the text keys."""
+    from analysis.areas import comparable
+    from analysis.estimate import benjamini_hochberg, change_test
+    from analysis.vocabulary import FLAGS
+
+    years = sorted(estimates["year"].unique())
+    pairs = pd.DataFrame({"year_from": years[:-1], "year_to": years[1:]})
+    keep = ["year", "area", "indicator", "item", "area_name", "estimate", "se", "n", "suppressed"]
+    left = estimates[keep].rename(columns={"year": "year_from"})
+    right = estimates[keep].rename(columns={"year": "year_to"})
+    m = (pairs.merge(left, on="year_from")
+         .merge(right, on=["year_to", "area", "indicator", "item"], suffixes=("_from", "_to")))
+    ok = comparable(register, m["area"], m["year_from"], m["year_to"]).to_numpy()
+    test = change_test(m["estimate_from"], m["se_from"], m["estimate_to"], m["se_to"])
+    suppressed = (m["suppressed_from"] | m["suppressed_to"]).to_numpy()
+    for col in test.columns:
+        m[col] = np.where(ok & ~suppressed, test[col].to_numpy(), np.nan)
+    m["comparable"] = ok
+    m["suppressed"] = suppressed
+    m["p_bh"] = np.nan
+    for _, idx in m.groupby("year_to").groups.items():
+        rows = np.asarray(idx)
+        m.loc[rows, "p_bh"] = benjamini_hochberg(m.loc[rows, "p"].to_numpy())
+    m["significant"] = (m["p_bh"] < s.alpha).to_numpy()
+    m["flag_reason"] = pd.array(np.where(ok, "", FLAGS["not_comparable"]), dtype="string")
+    cols = ["year_from", "year_to", "area", "area_name_to", "indicator", "item",
+            "estimate_from", "estimate_to", "n_from", "n_to", "delta", "se_delta", "z", "p",
+            "p_bh", "significant", "comparable", "suppressed", "flag_reason"]
+    out = m[cols].rename(columns={"area_name_to": "area_name"})
+    return out.sort_values(["year_to", "area", "indicator", "item"], ignore_index=True)
+
+
+@pytest.mark.parametrize("nested", [True, False])
+def test_estimates_and_changes_equal_the_reference_exactly(tmp_path, nested):
+    """Random delivery over four years with a redrawn area; strata nested in areas or not."""
+    rng = np.random.default_rng(7)
+    labels = ["Mycket stort problem", "Ganska stort problem", "Ganska litet problem",
+              "Inget problem alls", "Vet ej", ""]
+    safe = ["Mycket trygg", "Ganska trygg", "Ganska otrygg", "Mycket otrygg", "Vet ej"]
+    lines = ["Löpnummer;År;Område;Stratum;Vikt;Nedskräpning;Klotter;Trygghet ute ensam sent en kväll"]
+    for i in range(1200):
+        year = 2020 + i % 4
+        area = ["01", "02", "03"][rng.integers(0, 3)]
+        stratum = area if nested else "s" + str(rng.integers(0, 4))
+        lines.append(f"{i};{year};{area};{stratum};{rng.uniform(1, 30):.3f}".replace(".", ",")
+                     + f";{labels[rng.integers(0, 6)]};{labels[rng.integers(0, 6)]}"
+                     + f";{safe[rng.integers(0, 5)]}")
+    (tmp_path / "e.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (tmp_path / "r.csv").write_text("omrade;namn;giltig_fran;giltig_till\n01;A;2019;2021\n"
+                                    "01;A ny;2022;\n02;B;2019;\n03;C;2019;\n", encoding="utf-8")
+    reg = read_area_register(tmp_path / "r.csv")
+    responses = read_responses(tmp_path / "e.csv", register=reg)
+    s = Settings(min_n=75, uncertain_n=90)
+    est = area_estimates(responses, reg, settings=s)
+    expected = _reference_estimates(responses, reg, s)
+    pd.testing.assert_frame_equal(est, expected, check_exact=True)
+    assert est["suppressed"].any() and est["flag_reason"].str.contains("skydda").any()
+    pd.testing.assert_frame_equal(year_changes(est, reg, settings=s),
+                                  _reference_changes(expected, reg, s), check_exact=True)
+
+
+def test_the_domain_designs_are_built_once(responses, register, monkeypatch):
+    import analysis.indices as I
+
+    built = []
+    real = I.DomainDesign
+    monkeypatch.setattr(I, "DomainDesign", lambda *a, **k: built.append(a[1]) or real(*a, **k))
+    area_estimates(responses, read_area_register(register), settings=OPEN)
+    assert built == [["year", "area"], ["year"]]  # two designs for every indicator

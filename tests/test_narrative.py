@@ -80,7 +80,9 @@ def test_changes_summary_counts_and_words():
     assert (s["tested"], s["significant"], s["not_significant"], s["not_comparable"],
             s["suppressed"]) == (2, 1, 1, 1, 1)
     assert s["sentences"] == ["Berga: ungdomsgäng som stör ordningen minskade från 52\u00a0% till 24\u00a0% "
-                              "(−28 procentenheter, p efter Benjamini–Hochberg < 0,001), 2023–2024."]
+                              "(−28 procentenheter, statistiskt säkerställd, justerat p-värde < 0,001), "
+                              "2023–2024."]
+    assert "Benjamini" not in s["text"] + "".join(s["sentences"])
     assert "Övriga 1 skillnader kan vara slumpvariation" in s["text"]
     assert "gränserna ändrades för: Eslövs tätort" in s["text"]
     pd.testing.assert_frame_equal(changes, before)
@@ -116,3 +118,129 @@ def test_problemindex_label_is_the_group():
     labels = nv.item_labels()
     assert nv.label("missbruk", "problemindex", labels) == "Alla frågor om missbruk"
     assert nv.label("missbruk", "andel_stort_problem", labels) == labels["missbruk"]
+
+
+
+# --- the lägesbild: findings, key sentences, response rates ----------------------------------------
+
+
+def _finding_rows():
+    cols = ["year_from", "year_to", "area", "area_name", "indicator", "item", "estimate_from",
+            "estimate_to", "delta", "p_bh", "significant", "comparable", "suppressed"]
+    return pd.DataFrame([
+        [2023, 2024, "03", "Berga", "andel_stort_problem", "ungdomsgang", 0.52, 0.24, -0.28, 0.0002, True, True, False],
+        [2023, 2024, "03", "Berga", "poang", "ungdomsgang", 1.49, 0.93, -0.56, 0.0001, True, True, False],
+        [2023, 2024, "03", "Berga", "problemindex", "utomhusstorningar", 1.31, 0.97, -0.34, 0.003, True, True, False],
+        [2023, 2024, "kommunen", "Hela kommunen", "problemindex", "alla", 1.0, 1.1, 0.1, 0.01, True, True, False],
+        [2023, 2024, "kommunen", "Hela kommunen", "andel_stort_problem", "klotter", 0.3, 0.32, 0.02, 0.6, False, True, False],
+        [2023, 2024, "04", "Rönneberga", "andel_stort_problem", "klotter", 0.3, 0.36, 0.06, 0.4, False, True, False],
+        [2022, 2024, "03", "Berga", "andel_stort_problem", "klotter", 0.1, 0.5, 0.4, 0.0001, True, True, False],
+    ], columns=cols)
+
+
+def test_share_score_and_index_of_one_question_are_one_finding():
+    changes = _finding_rows()
+    before = changes.copy()
+    findings = nv.change_findings(changes, 2024)
+    pd.testing.assert_frame_equal(changes, before)
+    assert findings[["area", "indicator", "item"]].values.tolist() == [
+        ["03", "andel_stort_problem", "ungdomsgang"],
+        ["kommunen", "problemindex", "alla"]]  # the 2022 comparison is not the previous one
+    assert findings["also"].iloc[0] == ["medelpoängen", "problemindex för utomhusstörningar"]
+    assert nv.finding_sentence(findings.iloc[0]) == (
+        "Berga: ungdomsgäng som stör ordningen minskade från 52\u00a0% till 24\u00a0% "
+        "(−28 procentenheter); även medelpoängen och problemindex för utomhusstörningar "
+        "minskade.")
+    table = nv.findings_table(findings)
+    assert table["Förändring"].tolist() == ["minskning med 28 procentenheter",
+                                            "ökning med 0,10 poäng"]
+    assert table["Fråga"].tolist() == ["Ungdomsgäng som stör ordningen",
+                                       "Alla problemfrågor, problemindex"]
+
+
+def test_an_index_with_several_changed_questions_is_its_own_finding():
+    changes = _finding_rows()
+    extra = changes.iloc[[0]].assign(item="brak_slagsmal", delta=-0.2, estimate_to=0.32)
+    findings = nv.change_findings(pd.concat([changes, extra], ignore_index=True), 2024)
+    berga = findings[findings["area"] == "03"]
+    assert berga["indicator"].tolist() == ["andel_stort_problem", "andel_stort_problem",
+                                           "problemindex"]
+
+
+def test_key_findings_are_honest_about_what_cannot_be_told_apart(estimates):
+    changes = _finding_rows()
+    sentences = nv.key_findings(estimates, changes, 2024)
+    text = " ".join(sentences)
+    assert "2 förändringar sedan 2023 håller" in text
+    assert "går inte att skilja från slump" in text
+    assert "Benjamini" not in text
+    one_year = nv.key_findings(estimates, None, 2024)
+    assert one_year[-1] == ("Det finns ingen tidigare mätning att jämföra 2024 med, så ingen "
+                            "förändring kan bedömas ännu.")
+
+
+def test_key_findings_say_when_the_two_largest_overlap():
+    rows = _est([
+        [2024, "kommunen", "Hela kommunen", "andel_stort_problem", "klotter", 0.40, 0.35, 0.45, 900, False, False],
+        [2024, "kommunen", "Hela kommunen", "andel_stort_problem", "fortkorning", 0.42, 0.37, 0.47, 900, False, False],
+        [2024, "01", "Centrum", "andel_otrygga", "otrygg_kvall", 0.50, 0.40, 0.60, 100, False, False],
+        [2024, "02", "Öster", "andel_otrygga", "otrygg_kvall", 0.20, 0.15, 0.25, 100, False, False],
+    ])
+    first, second = nv.key_findings(rows, None, 2024)[:2]
+    assert first.startswith("Störst problem i hela kommunen 2024: bilar som kör för fort – 42\u00a0%")
+    assert first.endswith("De två största går inte att skilja åt.")
+    assert second.startswith("Flest känner sig otrygga ute sent på kvällen i Centrum (50\u00a0%")
+    assert second.endswith("Näst högst är Öster (20\u00a0%) – skillnaden är tydlig.")
+
+
+def test_response_rates_from_the_invited_count():
+    responses = pd.DataFrame({"year": [2024] * 5 + [2023], "area": ["01", "01", "01", "02", "02", "01"]})
+    register = pd.DataFrame({"area": ["01", "02", "02"], "area_name": ["Centrum", "Öster", "Öster"],
+                             "valid_from": pd.array([2020, 2020, 2024], dtype="Int64"),
+                             "valid_to": pd.array([pd.NA, 2023, pd.NA], dtype="Int64"),
+                             "version": ["01@2020", "02@2020", "02@2024"],
+                             "invited": pd.array([6, 300, 4], dtype="Int64")})
+    rates = nv.response_rates(responses, register, 2024)
+    assert rates["answered"].tolist() == [3, 2, 5]
+    assert rates["invited"].tolist() == [6, 4, 10]  # the version valid in 2024
+    assert rates["rate"].tolist() == pytest.approx([0.5, 0.5, 0.5])
+    table = nv.response_rate_table(nv.response_rates(responses, register.drop(columns="invited"), 2024))
+    assert table.values.tolist() == [["Centrum", "okänt", "3", "okänt"],
+                                     ["Öster", "okänt", "2", "okänt"],
+                                     ["Hela kommunen", "okänt", "5", "okänt"]]
+
+
+def test_tables_show_no_codes_floats_or_missing_markers():
+    wf = pd.DataFrame({"dimension": ["ansvarig"] * 3,
+                       "responsible": pd.array(["kommunen", "ej_angiven", "polisen"], dtype="string"),
+                       "counted": [10, 4, 0], "fixed": [5, 1, 0], "share_fixed": [0.5, 0.25, float("nan")],
+                       "share_fixed_within_target": [0.5, float("nan"), float("nan")],
+                       "open": [3, 2, 0], "oldest_open_days": [2093.0, float("nan"), float("nan")],
+                       "repeated": [1, 0, 0]})
+    table = nv.walk_table(wf, "ansvarig", labels={"kommunen": "Eslövs kommun"})
+    assert table.values.tolist() == [
+        ["Eslövs kommun", "10", "5", "50\u00a0%", "50\u00a0%", "3", "2\u202f093", "1"],
+        ["Ej angiven", "4", "1", "25\u00a0%", "–", "2", "–", "0"]]  # no empty row, no codes
+    ovs = pd.DataFrame({"year": [2024, 2024], "indicator": ["x", "x"], "area": ["01", "kommunen"],
+                        "area_name": ["Centrum", "Hela kommunen"], "official_value": [1.5, 1.2],
+                        "at_action_level": [False, False], "survey_indicator": ["andel_stort_problem"] * 2,
+                        "estimate": [0.3, 0.2], "ci_low": [0.2, 0.1], "ci_high": [0.4, 0.3],
+                        "suppressed": [False, False], "uncertain": [False, False],
+                        "rank_official": [3.0, float("nan")], "rank_survey": [1.0, float("nan")]})
+    side = nv.official_side_by_side(ovs, 2024, "x")
+    assert side.iloc[:, -2:].values.tolist() == [["3", "1"], ["–", "–"]]
+
+
+def test_findings_summary_counts_questions_not_measures():
+    text = nv.findings_summary(_finding_rows(), 2024)
+    assert text.startswith("Från 2023 till 2024 jämfördes 3 frågor och områden. 2 förändringar är "
+                           "statistiskt säkerställda")
+
+
+def test_sources_name_what_was_not_used_and_why():
+    frame = nv.sources_overview(years=[2024], respondents=935)
+    used = dict(zip(frame["Källa"], frame["Används"], strict=True))
+    assert used["Trygghetsmätningen"] == "ja"
+    assert used["Anmälda brott (Brås statistik)"] == "nej"
+    assert used["Trygghetsvandringar"] == "nej"
+    assert all(frame["Begränsningar"].str.len() > 20)

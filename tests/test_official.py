@@ -612,3 +612,33 @@ def test_side_by_side_of_an_empty_official_table_keeps_its_columns():
     _, est = _side_inputs()
     side = official_vs_survey(empty_official(), est)
     assert side.empty and list(side.columns) == SIDE_BY_SIDE_COLUMNS
+
+
+# --- plausibility limits and the delivery folder (issue 8) ----------------------------------
+
+
+def test_year_and_publication_window_are_parameters():
+    rows = [_row(year="2021", published="2022-12-02"), _row(year="2022", published="2031-01-01")]
+    frame, found = parse_official(_raw(rows), _register(), earliest_year=2022, latest_year=2030)
+    texts = [p.format() for _, p in found]
+    assert texts[0].startswith('polisens_index.csv, rad 2, kolumn "ar": "2021" – mätåret ligger '
+                               "utanför åren 2022–2030.")
+    assert texts[1].startswith('polisens_index.csv, rad 3, kolumn "publicerad": "2031-01-01" – '
+                               "publiceringsdatumet ligger utanför åren 2022–2030.")
+    assert [p.reason for _, p in found] == [P.BAD_YEAR, P.IMPLAUSIBLE_DATE]
+    assert frame["year"].tolist() == [-1, 2022] and frame["published"].isna().tolist() == [False, True]
+
+
+def test_the_official_folder_names_what_is_not_read_and_refuses_links(tmp_path):
+    from analysis.official import official_folder
+
+    folder = tmp_path / "polisens_index"
+    folder.mkdir()
+    (folder / "index.csv").write_text("x", encoding="utf-8")
+    (folder / "rapport.pdf").write_bytes(b"%PDF")
+    listing = official_folder(folder)
+    assert [p.name for p in listing.files] == ["index.csv"]
+    assert [p.name for p in listing.ignored] == ["rapport.pdf"]
+    (folder / "index_2023.csv").symlink_to(folder / "index.csv")
+    with pytest.raises(DataError, match=r"index_2023\.csv: är en länk"):
+        official_folder(folder)

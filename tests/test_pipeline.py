@@ -64,17 +64,20 @@ def test_rebuild_gives_identical_bytes(demo_build, tmp_path):
     assert processed_files(tmp_path) == files
 
 
-def test_failed_build_leaves_previous_outputs_untouched(tmp_path):
-    shutil.copytree(DEFAULT_ROOT / "data" / "raw" / "demo", tmp_path / "data" / "raw")
-    build(tmp_path, demo=False, progress=lambda s: None)
-    before = processed_files(tmp_path)
-    bad = tmp_path / "data" / "raw" / "trygghetsmatning" / "trygghetsmatning_2021_syntetisk.csv"
-    text = bad.read_bytes().decode("cp1252").replace("Ganska stort problem",
-                                                     "Ganska STORT problemm", 1)
-    bad.write_bytes(text.encode("cp1252"))
-    with pytest.raises(DataError, match="trygghetsmatning_2021_syntetisk.csv, rad"):
-        build(tmp_path, demo=False, progress=lambda s: None)
-    assert processed_files(tmp_path) == before
+def test_failed_build_leaves_previous_outputs_untouched(project):
+    from tests.conftest import csv_text, survey_rows, write_survey
+
+    write_survey(project, "enkat_2022.csv", csv_text(survey_rows()), "cp1252")
+    build(project, demo=False, progress=lambda s: None)
+    before = processed_files(project)
+    reports = {p: p.read_bytes() for p in (project / "reports").rglob("*") if p.is_file()}
+    rows = survey_rows()
+    rows[2][4] = "Ganska STORT problemm"
+    write_survey(project, "enkat_2022.csv", csv_text(rows), "cp1252")
+    with pytest.raises(DataError, match="enkat_2022.csv, rad 4"):
+        build(project, demo=False, progress=lambda s: None)
+    assert processed_files(project) == before
+    assert {p: p.read_bytes() for p in (project / "reports").rglob("*") if p.is_file()} == reports
 
 
 def test_cli_build_and_validate_exit_codes(tmp_path, capsys):
@@ -106,7 +109,10 @@ def test_cli_unreadable_file_is_a_message_not_a_traceback(tmp_path, capsys):
 def test_dry_run_checks_everything_and_writes_nothing(tmp_path, capsys):
     shutil.copytree(DEFAULT_ROOT / "data" / "raw" / "demo", tmp_path / "data" / "raw")
     assert main(["--rot", str(tmp_path), "build", "--egna", "--kontroll"]) == 0
-    assert "inget skrevs" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "inget skrevs" in out
+    # every delivery is read; the stages that only present results (CSV, report) are skipped
+    assert "[7/7] medborgarlöften" in out and "lägesbild och figurer" not in out
     assert processed_files(tmp_path) == {} and not (tmp_path / "reports").exists()
     # a bad category in a walk protocol is found by the check, with file, row and column
     protocol = tmp_path / "data/raw/trygghetsvandringar/protokoll_2021-1.csv"
@@ -184,3 +190,19 @@ def test_build_for_a_chosen_year(tmp_path):
     assert manifest["steg"] == ["areas", "survey", "estimates", "report"]
     page = (tmp_path / "reports" / "lagesbild.html").read_text(encoding="utf-8")
     assert "<h1>Lägesbild trygghet 2023" in page and "Lägesbild trygghet 2024" not in page
+
+
+def test_what_lies_in_the_raw_folder_but_is_not_read_is_named(project):
+    from tests.conftest import csv_text, survey_rows, write_survey
+
+    write_survey(project, "enkat_2022.csv", csv_text(survey_rows()))
+    wrong = project / "data" / "raw" / "trygghetsmatningar"  # misspelt folder
+    wrong.mkdir()
+    (wrong / "enkat_2023.csv").write_text("x", encoding="utf-8")
+    (project / "data" / "raw" / "lagesbild.docx").write_bytes(b"doc")
+    manifest = build(project, demo=False, stages=["areas", "survey"], dry_run=True,
+                     progress=lambda s: None)
+    notes = manifest["anteckningar"]
+    assert ("Läses inte: data/raw/trygghetsmatningar (okänd mapp; mapparnas namn står i "
+            "data/raw/README.md)") in notes
+    assert "Läses inte: data/raw/lagesbild.docx (okänd fil; se data/raw/README.md)" in notes

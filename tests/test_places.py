@@ -578,3 +578,26 @@ def test_unnamed_feature_with_bad_geometry_is_reported_without_a_value(tmp_path)
     [p] = err.value.problems
     assert (p.row, p.value, p.reason) == (1, None, pl.INVALID_GEOMETRY)
     assert 'platser.gpkg, rad 1, kolumn "geometri": polygonen korsar sig själv' in str(err.value)
+
+
+# --- the geodata folder: links refused, unread files listed (issue 8) -----------------------
+
+
+def test_find_geodata_refuses_links_and_unread_files_are_listed(tmp_path):
+    geo = tmp_path / "geodata"
+    geo.mkdir()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # Shapefile field names are truncated
+        write_geo(areas_gdf(), geo / "omraden.shp")
+    write_geo(places_gdf(), geo / "platser.gpkg")
+    (geo / "omraden_gamla.gpkg").write_bytes(b"x")
+    shp = pl.find_geodata(geo, "omraden")
+    read = [*pl.geodata_files(shp), pl.find_geodata(geo, "platser")]
+    assert [p.name for p in read] == ["omraden.shp", "omraden.cpg", "omraden.dbf", "omraden.prj",
+                                      "omraden.shx", "platser.gpkg"]
+    assert [p.name for p in pl.unread_geodata(geo, read)] == ["omraden_gamla.gpkg"]
+    (geo / "omraden.prj").unlink()
+    (geo / "omraden.prj").symlink_to(tmp_path / "annan.prj")
+    with pytest.raises(DataError, match=r"omraden\.prj: är en länk \(symbolisk länk\) till en "
+                                        r"fil som inte finns"):
+        pl.geodata_files(shp)

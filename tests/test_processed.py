@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point
 
-from analysis.processed import choose_year, is_demo, load_processed, previous_year
+from analysis.processed import choose_year, is_demo, load_processed, previous_year, underlag_line
 
 
 def test_load_processed_drops_free_text_and_reads_geoparquet(tmp_path):
@@ -41,3 +41,15 @@ def test_years_and_demo():
     with pytest.raises(ValueError, match="Året 2020 finns inte"):
         choose_year(est, 2020)
     assert is_demo({"kalla": "demo"}) and not is_demo({"kalla": "kommunens filer"})
+
+
+def test_the_underlag_line_comes_from_the_manifest():
+    manifest = {"kalla": "demo", "ar": 2023,
+                "indata": {"trygghetsmatning/a.csv": "1", "trygghetsmatning/b.xlsx": "2",
+                           "omraden/omradesindelning.csv": "3", "geodata/omraden.gpkg": "4"}}
+    assert underlag_line(manifest) == (
+        "Underlag: syntetiska demodata (inte verkliga svar), lägesbild för 2023. Indata: "
+        "trygghetsmätning (2 filer), områdesindelning (1 fil), kartor (1 fil).")
+    own = underlag_line({"kalla": "kommunens filer", "ar": None, "indata": {}})
+    assert own == "Underlag: kommunens egna filer."
+    assert "sha" not in underlag_line(manifest) and "/" not in underlag_line(manifest)

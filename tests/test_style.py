@@ -7,11 +7,15 @@ import io
 import matplotlib
 
 from analysis.style import (
+    DPI,
     apply_style,
+    css_size,
     new_figure,
     number_formatter,
     percent_formatter,
+    png_size,
     save_png,
+    smallest_text,
 )
 
 
@@ -51,3 +55,17 @@ def test_save_png_is_deterministic_and_has_no_software_chunk(tmp_path):
     buf = io.BytesIO()
     save_png(_figure(), buf)
     assert buf.getvalue() == first
+
+
+def test_png_size_and_the_css_size_that_keeps_point_sizes():
+    blob = save_png(_figure())
+    width, height = png_size(blob)
+    assert 0 < width and 0 < height
+    assert css_size(blob) == (round(width * 96 / DPI), round(height * 96 / DPI))
+
+
+def test_smallest_text_finds_the_smallest_visible_text():
+    fig = _figure()
+    fig.text(0, 0, "liten", fontsize=6)
+    fig.text(0, 0, "", fontsize=2)  # empty texts do not count
+    assert smallest_text(fig) == 6

@@ -250,3 +250,106 @@ def test_header_problems_name_the_real_header_row(project):
     text = "Trygghetsmätning 2022\r\n\r\n" + csv_text(rows, headers=headers)
     msg = _problem_text(project, text)
     assert 'enkat_2022.csv, rad 3: kolumnen "Område" saknas' in msg
+
+
+# --- hardening: weights, stray quotes, links; compact dtypes ------------------------------
+
+@pytest.mark.parametrize("weight", ["1e308", "inf", "nan", "0", "-3", "100001", "1,5e400"])
+def test_implausible_weights_are_rejected_with_the_allowed_range(project, register, weight):
+    rows = survey_rows()
+    rows[3][3] = weight
+    path = write_survey(project, "enkat_2022.csv", csv_text(rows))
+    from analysis.areas import read_area_register
+
+    delivery = load_survey([path], register=read_area_register(register))
+    [problem] = delivery.problems
+    assert (problem.file, problem.row, problem.column, problem.value) == \
+        ("enkat_2022.csv", 5, "Vikt", weight)
+    assert problem.reason == P.BAD_WEIGHT
+    assert "vikten måste vara ett positivt tal, högst 100\u202f000" in problem.message
+    assert "större än 0 och högst 100\u202f000" in problem.message
+    assert len(delivery.responses) == 5 and delivery.responses["weight"].max() < 1e5
+
+
+def test_weight_limit_is_a_setting(project, register):
+    rows = survey_rows()
+    rows[3][3] = "100000"  # at the limit: accepted
+    path = write_survey(project, "enkat_2022.csv", csv_text(rows))
+    assert read_responses(path, register=register)["weight"].max() == 100_000
+    with pytest.raises(DataError, match='rad 5, kolumn "Vikt": "100000" – vikten måste vara ett '
+                                        "positivt tal, högst 50"):
+        read_responses(path, register=register, max_weight=50)
+
+
+def test_build_passes_the_weight_limit_from_the_settings(project):
+    rows = survey_rows()
+    rows[3][3] = "500"
+    write_survey(project, "enkat_2022.csv", csv_text(rows))
+    from analysis.settings import Settings
+
+    build(project, demo=False, progress=lambda s: None)  # 500 <= 100 000
+    with pytest.raises(DataError, match="högst 100"):
+        build(project, demo=False, settings=Settings(max_weight=100.0), progress=lambda s: None)
+
+
+def test_stray_quote_swallowing_a_respondent_stops_the_build(project):
+    """Issue 8: an unmatched quote in an ignored column used to make the next respondent
+    vanish (read = accepted); now the lines are named and nothing is written."""
+    headers = [*HEADERS, "Kommentar"]
+    rows = [[*r, "fritext"] for r in survey_rows()]
+    rows[2][-1] = '"inte avslutad'
+    msg = _problem_text(project, csv_text(rows, headers=headers))
+    assert "enkat_2022.csv, rad 4" in msg and "raderna 4–7 lästes som en rad" in msg
+
+
+def test_every_physical_line_is_accounted_for(project, register):
+    headers = [*HEADERS, "Kommentar"]
+    rows = [[*r, "fritext"] for r in survey_rows()]
+    rows[1][-1] = '"två\r\nrader"'  # a legitimate line break inside a quoted cell
+    path = write_survey(project, "enkat_2022.csv", csv_text(rows, headers=headers) + "\r\n")
+    from analysis.files import read_table
+
+    table = read_table(path)
+    physical = path.read_bytes().count(b"\n") - 1  # lines below the header
+    assert table.data_lines + table.blank_lines == physical == 8
+    assert len(table.frame) == 6 and table.lines.sum() == table.data_lines == 7
+    assert read_responses(path, register=register)["source_row"].tolist() == [2, 3, 4, 5, 6, 7]
+
+
+def test_a_link_in_the_survey_folder_is_refused(project):
+    write_survey(project, "enkat_2022.csv", csv_text(survey_rows()))
+    folder = project / "data" / "raw" / "trygghetsmatning"
+    (folder / "enkat_2023.csv").symlink_to(project / "nowhere.csv")
+    with pytest.raises(DataError, match="enkat_2023.csv: är en länk"):
+        build(project, demo=False, progress=lambda s: None)
+
+
+def test_responses_are_compact_in_memory_and_stored_as_text(project, register):
+    from analysis.survey import stored_responses
+
+    path = write_survey(project, "enkat_2022.csv", csv_text(survey_rows()))
+    table = read_responses(path, register=register)
+    for col in ["area", "stratum", "sex", "age_group", "source_file"]:
+        assert isinstance(table[col].dtype, pd.CategoricalDtype), col
+    assert str(table["nedskrapning"].dtype) == "Int8"
+    assert str(table["nedskrapning_vet_ej"].dtype) == "boolean"
+    stored = stored_responses(table)
+    for col in ["area", "stratum", "sex", "age_group", "source_file"]:
+        assert stored[col].dtype == pd.StringDtype(na_value=pd.NA), col
+    assert stored["area"].tolist() == ["01", "01", "01", "02", "02", "02"]
+    assert stored["sex"].isna().all()
+    assert isinstance(table["area"].dtype, pd.CategoricalDtype)  # the input is not changed
+
+
+def test_labels_are_looked_up_once_per_distinct_value(project, register, monkeypatch):
+    import analysis.survey as S
+
+    calls = []
+    real = S.normalise_label
+    monkeypatch.setattr(S, "normalise_label", lambda v: calls.append(v) or real(v))
+    rows = [list(r) for r in survey_rows() * 50]
+    for i, r in enumerate(rows):
+        r[0] = str(i + 1)
+    path = write_survey(project, "enkat_2022.csv", csv_text(rows))
+    assert len(read_responses(path, register=register)) == 300
+    assert len(calls) < 60  # distinct labels and areas, not 300 rows x 4 columns

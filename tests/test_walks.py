@@ -30,6 +30,8 @@ from analysis.walks import (
     read_walks,
     repeat_pairs,
     status_as_of,
+    walk_files,
+    walk_folder,
     walks_vs_survey,
 )
 from analysis.walks.terms import _load
@@ -866,3 +868,35 @@ def test_rank_correlation_without_variation_is_not_computed():
     rho, p, n, caveat = rank_correlation(pd.Series([0, 0, 0, 0, 0]),
                                          pd.Series([0.1, 0.2, 0.3, 0.4, 0.5]))
     assert np.isnan(rho) and n == 5 and "observationerna varierar inte" in caveat
+
+
+# --- plausibility limits and the delivery folder (issue 8) ----------------------------------
+
+
+def test_limits_are_parameters_of_load_walks(tmp_path):
+    walks = WALKS.replace(";12;", ";1e308;")
+    d = load(tmp_path, {"v1.csv": protocol(v1_rows())}, walks, max_count=20,
+             earliest_year=2022, latest_year=2022)
+    texts = [p.format() for p in d.problems]
+    assert ('vandringar.csv, rad 2, kolumn "Deltagare": "1e308" – är inte ett antal deltagare '
+            "(tillåtet: ett heltal från 0 till 20).") in texts[0]
+    assert ('vandringar.csv, rad 3, kolumn "Datum": "2023-03-01" – vandringens datum ligger '
+            "utanför åren 2022–2022.") in " ".join(texts)
+    assert d.walks["walk_id"].tolist() == ["M1"]  # V1 (participants) and V2 (year) rejected
+    assert d.accounting["vandringar.csv"]["orsaker"] == {"ogiltigt_tal": 1, "orimligt_datum": 1}
+
+
+def test_a_symbolic_link_among_the_protocols_is_refused(tmp_path):
+    folder = write_walks(tmp_path / "trygghetsvandringar", {"v1.csv": protocol(v1_rows())})
+    (folder / "v2.csv").symlink_to(tmp_path / "finns_inte.csv")
+    with pytest.raises(DataError, match=r"v2\.csv: är en länk \(symbolisk länk\) till en fil "
+                                        r"som inte finns"):
+        walk_files(folder)
+
+
+def test_the_walk_folder_lists_what_is_not_read(tmp_path):
+    folder = write_walks(tmp_path / "trygghetsvandringar", {"v1.csv": protocol(v1_rows())})
+    (folder / "anteckningar.docx").write_bytes(b"x")
+    listing = walk_folder(folder)
+    assert [p.name for p in listing.files] == ["v1.csv", "vandringar.csv"]
+    assert [p.name for p in listing.ignored] == ["anteckningar.docx"]

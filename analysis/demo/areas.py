@@ -30,11 +30,16 @@ def areas_valid(year: int) -> list[tuple[str, str]]:
     return [(c, n) for c, n, a, b in AREAS if a <= year and (b is None or year <= b)]
 
 
+# The police invite about 300 residents per area and year (DOMAIN §2c).
+INVITED_PER_AREA = 300
+
+
 def write(raw_dir: Path) -> list[Path]:
     note = "Demodata: Eslövs områdesstruktur, påhittade koder"
-    lines = ["omrade;namn;giltig_fran;giltig_till;anmarkning"]
+    lines = ["omrade;namn;giltig_fran;giltig_till;inbjudna;anmarkning"]
     for code, name, start, end in AREAS:
-        lines.append(f"{code};{name};{start};{'' if end is None else end};{note}")
+        lines.append(f"{code};{name};{start};{'' if end is None else end};"
+                     f"{INVITED_PER_AREA};{note}")
     text = "\r\n".join(lines) + "\r\n"
     out = raw_dir / AREAS_DIR / AREA_REGISTER_FILE
     write_bytes(out, text.encode("utf-8-sig"))
@@ -44,5 +49,6 @@ def write(raw_dir: Path) -> list[Path]:
         "`omradesindelning.csv`: trygghetsmätningens redovisningsområden med de år "
         "varje definition gäller. Koderna är text (inledande nollor behålls). "
         "Ett område vars gränser ritats om får en ny rad med nytt `giltig_fran`; "
-        "förändringar över en sådan gräns jämförs inte.\n").encode())
+        "förändringar över en sådan gräns jämförs inte. `inbjudna` är antalet som fick "
+        "enkäten i området varje år (frivillig kolumn; ger svarsfrekvensen).\n").encode())
     return [out, readme]

@@ -8,7 +8,16 @@ The survey indicator for "safe out at night in the centre" uses area 01 (Eslövs
 tätort) in 2022: the centrum area 06 exists only from 2023, and before that the
 centre is part of the tätort. The 2023 registry keeps area 01, which was redrawn
 in 2023 (centrum split out), so that indicator cannot be judged (a demonstration of
-a redrawn area); the 2024 registry uses area 06 (2023 -> 2024, same boundaries).
+a redrawn area); the 2024 registry uses area 06 (2023–2024, same boundaries) with a
+smallest change that matters of 5 percentage points.
+
+Every registry lists the two overall goals of the 2022 promises (``overgripande_mal``):
+people feel safe outdoors at night (the share unsafe in the whole kommun, from 2021: a
+pair of years in 2022, a trend from 2023) and youth violence decreases (reported crime,
+which is not in the data, so it cannot be judged). The 2024 registry also shows the
+other survey methods: a trend for Berga (secondary to the kommun's primary indicator) and,
+for neighbourhood watch, a trend in Rönneberga and two pooled years in Sallerup, judged
+with Holm within the promise.
 
 The activity log ``aktivitetslogg.csv`` (UTF-8 with BOM, ``;``) is synthetic and
 deterministic (fixed seed): some promises are met (traffic interventions 2022 and
@@ -31,6 +40,24 @@ NOTICE_2022 = ("texterna från kommunens pressmeddelande 2022; indikatorer och m
                "demoexempel")
 NOTICE_LATER = ("DEMOEXEMPEL: påhittat register som återanvänder 2022 års löftestexter; "
                 "indikatorer och mål är demoexempel")
+
+TITLES = {
+    "grannsamverkan": "Grannsamverkan i bostadsområdena",
+    "trafik": "Minst 40 trafikinsatser per år",
+    "trygghetsvandringar": "Minst två trygghetsvandringar per år",
+    "ungdomar": "Kontakt och relationer med barn och unga",
+    "drogforebyggande": "Drogförebyggande samverkan",
+    "lagesbild": "Gemensam lägesbild i Örat mot marken",
+    "uniformerad_polis": "Synlig uniformerad polis i stadskärnan",
+    "kameraovervakning": "Ansökan om kameraövervakning",
+    "trygg_kvall": "Trygga ute på kvällen",
+    "ungdomsvald": "Ungdomsvåldet ska minska",
+}
+GOALS = {
+    "trygg_kvall": "Alla som bor, verkar och vistas i Eslövs kommun ska känna sig trygga ute på "
+                   "kvällen.",
+    "ungdomsvald": "Ungdomsvåldet i kommunen ska minska.",
+}
 
 TEXTS = {
     "grannsamverkan": "Tillsammans med bostadsbolagen Eslövs Bostads AB, HSB och Brinova arbeta "
@@ -60,12 +87,90 @@ def _q(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _registry(year: int) -> str:
+def _head(pid: str) -> list[str]:
+    return [f"  - id: {pid}", f"    rubrik: {_q(TITLES[pid])}", f"    text: {_q(TEXTS[pid])}"]
+
+
+def _survey(indicator: str, item: str, area: str, *extra: str) -> list[str]:
+    return ["      - typ: enkat", f"        indikator: {indicator}", f"        fraga: {item}",
+            f"        omrade: '{area}'" if area != "kommunen" else "        omrade: kommunen",
+            "        riktning: minska", *(f"        {line}" for line in extra)]
+
+
+def _neighbourhood(year: int) -> list[str]:
+    lines = ["      - typ: aktivitet", "        aktivitet: grannsamverkan", '        mal: ">= 4"']
+    if year >= 2024:  # two survey indicators, no primary: Holm within the promise
+        lines += ["      # två enkätindikatorer utan primär: Holm-justeras inom löftet"]
+        lines += _survey("andel_stort_problem", "bostadsinbrott", "04", "fran_ar: 2021",
+                         "till_ar: 2024", "metod: trend")
+        lines += _survey("andel_stort_problem", "bostadsinbrott", "05", "fran_ar: 2022",
+                         "till_ar: 2024", "metod: poolad")
+    return lines
+
+
+def _youth(year: int) -> list[str]:
+    lines = ["      - typ: aktivitet", "        aktivitet: riskzonssamtal", '        mal: ">= 20"']
+    if year >= 2024:
+        lines += _survey("andel_stort_problem", "ungdomsgang", "kommunen", "primar: ja")
+        lines += ["      # Berga: trend över fyra mätår, sekundär (visas men avgör inte)"]
+        lines += _survey("andel_stort_problem", "ungdomsgang", "03", "fran_ar: 2021",
+                         "till_ar: 2024")
+    else:
+        lines += _survey("andel_stort_problem", "ungdomsgang", "kommunen")
+    return lines
+
+
+def _centre(year: int) -> list[str]:
     centre = "06" if year >= 2024 else "01"
-    why = ("område 06 (Eslövs centrum) finns från 2023; 2023->2024 har samma gränser"
+    why = ("område 06 (Eslövs centrum) finns från 2023; 2023 och 2024 har samma gränser"
            if year >= 2024 else
            "centrum (06) finns först från 2023; före dess ingår centrum i tätorten (01)"
-           + ("; 01 ritades om 2023, så 2022->2023 kan inte jämföras" if year == 2023 else ""))
+           + ("; 01 ritades om 2023, så 2022 och 2023 kan inte jämföras" if year == 2023 else ""))
+    extra = ['minsta_betydelsefulla_forandring: "5 %"'] if year >= 2024 else []
+    return [f"    omraden: ['{centre}']",
+            "    platser: [{namn: Stora torg, ort: Eslöv}, {namn: Stationen, ort: Eslöv}]",
+            "    ansvariga: [Polisen]",
+            "    indikatorer:",
+            "      - typ: aktivitet",
+            "        aktivitet: uniformerad_narvaro",
+            '        mal: ">= 24"',
+            f"      # {why}",
+            *_survey("andel_otrygga", "otrygg_kvall", centre, *extra)]
+
+
+def _goals(year: int) -> list[str]:
+    years = ["fran_ar: 2021", f"till_ar: {year}"] if year > 2022 else []
+    return [
+        "overgripande_mal:",
+        "  - id: trygg_kvall",
+        f"    rubrik: {_q(TITLES['trygg_kvall'])}",
+        f"    text: {_q(GOALS['trygg_kvall'])}",
+        "    problem:",
+        '      beskrivning: "Otrygghet ute på kvällen"',
+        "      fragor: [otrygg_kvall]",
+        "    omraden: [kommunen]",
+        "    indikatorer:",
+        "      # från 2023 en trend över alla mätår sedan 2021",
+        *_survey("andel_otrygga", "otrygg_kvall", "kommunen", *years,
+                 'minsta_betydelsefulla_forandring: "3 %"'),
+        "  - id: ungdomsvald",
+        f"    rubrik: {_q(TITLES['ungdomsvald'])}",
+        f"    text: {_q(GOALS['ungdomsvald'])}",
+        "    problem:",
+        '      beskrivning: "Våld bland och mot unga"',
+        "      fragor: [brak_slagsmal, vald_allman_plats]",
+        "    omraden: [kommunen]",
+        "    indikatorer:",
+        "      # anmälda brott (Brå) finns inte i underlaget ännu: kan inte bedömas",
+        "      - typ: anmalda_brott",
+        '        brott: "misshandel, offer under 18 år"',
+        "        omrade: kommunen",
+        "        riktning: minska",
+        *(["        fran_ar: 2021", f"        till_ar: {year}"] if year > 2022 else []),
+    ]
+
+
+def _registry(year: int) -> str:
     notice = NOTICE_2022 if year == 2022 else NOTICE_LATER
     lines = [
         f"# Medborgarlöften {year} – Polisen och Eslövs kommun.",
@@ -75,19 +180,15 @@ def _registry(year: int) -> str:
         "parter: [Polisen lokalpolisområde Eslöv, Eslövs kommun]",
         f"kalla: {_q(notice)}",
         "loften:",
-        "  - id: grannsamverkan",
-        f"    text: {_q(TEXTS['grannsamverkan'])}",
+        *_head("grannsamverkan"),
         "    problem:",
         '      beskrivning: "Bostadsinbrott och otrygghet i bostadsområdena"',
         "      fragor: [bostadsinbrott]",
         "    omraden: [kommunen]",
         "    ansvariga: [Eslövs kommun, Polisen, Eslövs Bostads AB, HSB, Brinova]",
         "    indikatorer:",
-        "      - typ: aktivitet",
-        "        aktivitet: grannsamverkan",
-        '        mal: ">= 4"',
-        "  - id: trafik",
-        f"    text: {_q(TEXTS['trafik'])}",
+        *_neighbourhood(year),
+        *_head("trafik"),
         "    problem:",
         '      beskrivning: "Bilar som kör för fort och buskörning"',
         "      fragor: [fortkorning, buskorning, moped_gc]",
@@ -102,8 +203,7 @@ def _registry(year: int) -> str:
         "        omrade: kommunen",
         "        riktning: minska",
         "        minsta_skillnad: 0.2",
-        "  - id: trygghetsvandringar",
-        f"    text: {_q(TEXTS['trygghetsvandringar'])}",
+        *_head("trygghetsvandringar"),
         "    problem:",
         '      beskrivning: "Platser som upplevs otrygga, t.ex. mörka områden"',
         "      fragor: [morka_omraden]",
@@ -119,8 +219,7 @@ def _registry(year: int) -> str:
         "      - typ: vandring",
         "        matt: andel_atgardade",
         '        mal: ">= 70 %"',
-        "  - id: ungdomar",
-        f"    text: {_q(TEXTS['ungdomar'])}",
+        *_head("ungdomar"),
         "    problem:",
         '      beskrivning: "Ungdomsvåldet ska minska; ungdomsgäng som stör ordningen"',
         "      fragor: [ungdomsgang, brak_slagsmal]",
@@ -128,16 +227,8 @@ def _registry(year: int) -> str:
         "    platser: [{namn: Gasverket, ort: Eslöv}]",
         "    ansvariga: [Polisen, Eslövs kommun]",
         "    indikatorer:",
-        "      - typ: aktivitet",
-        "        aktivitet: riskzonssamtal",
-        '        mal: ">= 20"',
-        "      - typ: enkat",
-        "        indikator: andel_stort_problem",
-        "        fraga: ungdomsgang",
-        "        omrade: kommunen",
-        "        riktning: minska",
-        "  - id: drogforebyggande",
-        f"    text: {_q(TEXTS['drogforebyggande'])}",
+        *_youth(year),
+        *_head("drogforebyggande"),
         "    problem:",
         '      beskrivning: "Narkotika bland unga under 18 år"',
         "      fragor: [narkotikapaverkade, narkotikaforsaljning]",
@@ -147,8 +238,7 @@ def _registry(year: int) -> str:
         "      - typ: aktivitet",
         "        aktivitet: drogforebyggande",
         '        mal: ">= 6"',
-        "  - id: lagesbild",
-        f"    text: {_q(TEXTS['lagesbild'])}",
+        *_head("lagesbild"),
         "    problem:",
         '      beskrivning: "En gemensam lokal lägesbild"',
         "    omraden: [kommunen]",
@@ -157,33 +247,19 @@ def _registry(year: int) -> str:
         "      - typ: aktivitet",
         "        aktivitet: orat_mot_marken",
         '        mal: ">= 40"',
-        "  - id: uniformerad_polis",
-        f"    text: {_q(TEXTS['uniformerad_polis'])}",
+        *_head("uniformerad_polis"),
         "    problem:",
         '      beskrivning: "Otrygghet i stadskärnan på kvällen"',
         "      fragor: [otrygg_kvall, berusade]",
-        f"    omraden: ['{centre}']",
-        "    platser: [{namn: Stora torg, ort: Eslöv}, {namn: Stationen, ort: Eslöv}]",
-        "    ansvariga: [Polisen]",
-        "    indikatorer:",
-        "      - typ: aktivitet",
-        "        aktivitet: uniformerad_narvaro",
-        '        mal: ">= 24"',
-        f"      # {why}",
-        "      - typ: enkat",
-        "        indikator: andel_otrygga",
-        "        fraga: otrygg_kvall",
-        f"        omrade: '{centre}'",
-        "        riktning: minska",
+        *_centre(year),
     ]
     if year == 2022:
         lines += [
-            "  - id: kameraovervakning",
-            f"    text: {_q(TEXTS['kameraovervakning'])}",
+            *_head("kameraovervakning"),
             "    problem:",
             '      beskrivning: "Brott och otrygghet i centrala Eslöv"',
             "      fragor: [skadegorelse, vald_allman_plats]",
-            f"    omraden: ['{centre}']",
+            "    omraden: ['01']",
             "    platser: [{namn: Stora torg, ort: Eslöv}]",
             "    ansvariga: [Eslövs kommun]",
             "    indikatorer:",
@@ -192,6 +268,7 @@ def _registry(year: int) -> str:
             "        aktivitet: kameraovervakning",
             "        senast: 2022-12-31",
         ]
+    lines += _goals(year)
     return "\n".join(lines) + "\n"
 
 
@@ -279,6 +356,8 @@ README = """# Medborgarlöften (demo)
   mål är demoexempel.
 - `medborgarloften_2023.yaml`, `medborgarloften_2024.yaml`: DEMOEXEMPEL som återanvänder
   löftestexterna från 2022.
+- Varje register har också de två övergripande målen från 2022 (`overgripande_mal`): att
+  alla ska känna sig trygga ute på kvällen och att ungdomsvåldet ska minska.
 - `aktivitetslogg.csv`: SYNTETISKA DEMODATA – en påhittad aktivitetslogg 2022–2024 (vissa
   löften uppfylls, andra inte). Inte verkliga insatser.
 

@@ -32,7 +32,8 @@ Rules: a value is divided by 100 only when its row declares ×100; an
 undeclared value above 6 is an error (it looks ×100); a value outside 0–6
 after conversion is an error; so is an unknown indicator (with the closest
 names suggested), an area not valid in the row's year (naming the valid ones),
-a publication date before the survey year, and two different values for the
+a publication date before the survey year, a year or a publication date outside the
+plausible window (``Settings.earliest_year``..``latest_year``), and two different values for the
 same year × area × indicator with the same publication date. Every problem
 names the file, the Excel row, the column and the value (reason codes in
 ``analysis.problems``).
@@ -78,6 +79,7 @@ from analysis.official.reader import (
     empty_rejected,
     load_official,
     official_files,
+    official_folder,
     parse_official,
     read_official,
     read_official_tables,
@@ -92,7 +94,7 @@ __all__ = [
     "TOTAL_AREAS", "UNCHANGED", "VINTAGES", "OfficialChange", "OfficialDelivery",
     "add_vintages", "compare_official", "empty_official", "empty_rejected",
     "empty_side_by_side", "indicator_lookup", "load_official", "official_files",
-    "official_vs_survey", "parse_official", "rank_agreement", "read_official",
+    "official_folder", "official_vs_survey", "parse_official", "rank_agreement", "read_official",
     "read_official_tables", "select_vintage", "suggest_indicators", "total_area",
     "validate_official",
 ]

@@ -22,12 +22,13 @@ import pandas as pd
 from analysis import problems as P
 from analysis.areas import TOTAL_AREA, area_versions, read_area_register
 from analysis.codebook import PoliceIndicator, load_police_indicators
-from analysis.dates import parse_dates
-from analysis.files import RawTable, parse_numbers, read_table
+from analysis.dates import outside_years, parse_dates, window_hint, years_text
+from analysis.files import DeliveryFolder, RawTable, list_delivery, parse_numbers, read_table
 from analysis.formatting import sv_number
 from analysis.official.areas import LPO_AREA, AreaResolver
 from analysis.official.indicators import indicator_lookup, suggest_indicators
 from analysis.problems import DataError, Problem, rejected_frame, row_accounting
+from analysis.settings import Settings
 from analysis.text import match_key, normalise_label
 
 OFFICIAL_SUFFIXES = {".csv", ".txt", ".tsv", ".xlsx", ".xlsm"}
@@ -36,8 +37,6 @@ ACTION_LEVEL = 3.0  # "en nivå där åtgärder bedöms behöva vidtas" (police,
 SCALE_06 = "0-6"
 SCALE_0600 = "0-600"
 VINTAGES = ("latest", "first")
-FIRST_YEAR = 1990
-LAST_YEAR = 2100
 # The publication date is written YYYY-MM-DD (docs/polisens_index.md); other spellings
 # that ``analysis.dates`` reads (7.12.2021, 20211207) are not accepted here.
 _ISO_DATE = r"\d{4}-\d{2}-\d{2}"
@@ -79,14 +78,18 @@ REJECTED_COLUMNS = ["fil", "rad", "orsak", "meddelande"]
 # --- reading -----------------------------------------------------------------------------
 
 
+def official_folder(folder: str | os.PathLike) -> DeliveryFolder:
+    """The index tables in a folder (CSV or Excel, sorted) and everything else in it.
+
+    Symbolic links are refused with a ``DataError`` (``analysis.files.list_delivery``);
+    ``ignored`` (a PDF of the report, a Word file, a sub-folder ...) is named by the build.
+    """
+    return list_delivery(folder, lambda p: p.suffix.lower() in OFFICIAL_SUFFIXES)
+
+
 def official_files(folder: str | os.PathLike) -> list[Path]:
     """The index tables in a folder (sorted; READMEs and hidden files excluded)."""
-    folder = Path(folder)
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.iterdir()
-                  if p.is_file() and p.suffix.lower() in OFFICIAL_SUFFIXES
-                  and not p.name.startswith((".", "~$")))
+    return official_folder(folder).files
 
 
 def read_official_tables(paths: Iterable[str | os.PathLike]) -> list[RawTable]:
@@ -136,6 +139,7 @@ class _Cells:
     table: RawTable
     cols: dict[str, str]
     found: list[tuple[int, Problem]] = field(default_factory=list)
+    years: tuple[int, int] = (Settings.earliest_year, Settings.latest_year)  # plausible window
 
     @property
     def n(self) -> int:
@@ -156,18 +160,26 @@ class _Cells:
 
 
 def _parse_years(cells: _Cells) -> np.ndarray:
-    """The survey year of each row (-1 where it is missing or not a year)."""
+    """The survey year of each row (-1 where it is missing, not a year or outside the
+    plausible window ``cells.years``)."""
     text = cells.text("year")
     num = pd.to_numeric(text.replace("", pd.NA), errors="coerce").to_numpy(
         dtype="float64", na_value=np.nan)
+    finite = np.isfinite(num)
+    whole = finite & (np.mod(np.where(finite, num, 0.0), 1) == 0)
+    first, last = cells.years
+    inside = whole & (np.where(whole, num, 0.0) >= first) & (np.where(whole, num, 0.0) <= last)
     years = np.full(cells.n, -1, dtype="int64")
-    good = ~np.isnan(num) & (num % 1 == 0) & (num >= FIRST_YEAR) & (num <= LAST_YEAR)
-    years[good] = num[good].astype("int64")
+    years[inside] = num[inside].astype("int64")
     texts = text.tolist()
-    for i in np.flatnonzero(~good):
+    for i in np.flatnonzero(~inside):
         if texts[i] == "":
             cells.add(i, "year", "", P.MISSING_VALUE, "året saknas.",
                       "Skriv mätåret med fyra siffror.")
+        elif whole[i]:
+            cells.add(i, "year", texts[i], P.BAD_YEAR,
+                      f"mätåret ligger utanför åren {years_text(first, last)}.",
+                      window_hint(first, last))
         else:
             cells.add(i, "year", texts[i], P.BAD_YEAR, "är inte ett mätår.",
                       "Skriv mätåret med fyra siffror, t.ex. 2021.")
@@ -283,8 +295,8 @@ def _parse_values(cells: _Cells, x100: np.ndarray, scale_ok: np.ndarray) -> np.n
 
 
 def _parse_sources_and_dates(cells: _Cells, years: np.ndarray) -> pd.Series:
-    """Check the source; the publication date of each row (NaT where missing, not a date
-    or before the survey year)."""
+    """Check the source; the publication date of each row (NaT where missing, not a date,
+    outside the plausible window ``cells.years`` or before the survey year)."""
     for i in np.flatnonzero((cells.text("source") == "").to_numpy()):
         cells.add(int(i), "source", "", P.MISSING_VALUE, "källan saknas.",
                   "Skriv rapportens titel, t.ex. \"Trygghetsmätning 2021, LPO Eslöv\".")
@@ -296,6 +308,12 @@ def _parse_sources_and_dates(cells: _Cells, years: np.ndarray) -> pd.Series:
         cells.add(i, "published", t, P.BAD_DATE if t else P.MISSING_VALUE,
                   "publiceringsdatumet saknas." if not t else "är inte ett datum (ÅÅÅÅ-MM-DD).",
                   "Skriv datumet då rapporten publicerades, t.ex. 2021-12-02.")
+    outside = outside_years(dates, *cells.years).to_numpy()
+    for i in np.flatnonzero(outside):
+        cells.add(i, "published", texts[i], P.IMPLAUSIBLE_DATE,
+                  f"publiceringsdatumet ligger utanför åren {years_text(*cells.years)}.",
+                  window_hint(*cells.years))
+    dates = dates.mask(outside)
     early = dates.notna().to_numpy() & (years > 0) & (dates.dt.year.to_numpy() < years)
     for i in np.flatnonzero(early):
         cells.add(i, "published", texts[i], P.BAD_DATE,
@@ -305,16 +323,19 @@ def _parse_sources_and_dates(cells: _Cells, years: np.ndarray) -> pd.Series:
 
 
 def parse_official(table: RawTable, register: pd.DataFrame,
-                   indicators: Iterable[PoliceIndicator] | None = None
+                   indicators: Iterable[PoliceIndicator] | None = None, *,
+                   earliest_year: int = Settings.earliest_year,
+                   latest_year: int = Settings.latest_year
                    ) -> tuple[pd.DataFrame, list[tuple[int, Problem]]]:
     """Canonical rows of one index table and the problems of each row (pure).
 
     Returns a frame with one row per delivered row (values of rows with
     problems may be missing) and ``(position, problem)`` pairs, sorted by row
-    and column. Missing required columns raise ``DataError`` at once.
+    and column. Missing required columns raise ``DataError`` at once. The survey
+    year and the publication date must lie in the years ``earliest_year``..``latest_year``.
     """
     indicators = tuple(indicators or load_police_indicators())
-    cells = _Cells(table, _columns(table))
+    cells = _Cells(table, _columns(table), years=(earliest_year, latest_year))
     years = _parse_years(cells)
     areas, area_names = _parse_areas(cells, years, register)
     codes = _parse_indicators(cells, indicators)
@@ -493,18 +514,22 @@ def _rejected_rows(table: RawTable, by_row: dict[int, list[Problem]]) -> pd.Data
 
 
 def load_official(tables: Iterable[RawTable], register: pd.DataFrame,
-                  indicators: Iterable[PoliceIndicator] | None = None) -> OfficialDelivery:
+                  indicators: Iterable[PoliceIndicator] | None = None, *,
+                  earliest_year: int = Settings.earliest_year,
+                  latest_year: int = Settings.latest_year) -> OfficialDelivery:
     """Validate index tables and combine them into one long table with vintage columns.
 
     Pure (the tables are already read). Rows with a problem are set aside in
     ``rejected`` (columns ``fil, rad, orsak, meddelande`` and the delivered
     cells); the caller decides whether problems stop the build. Per file,
     read = accepted + rejected (checked, ``analysis.problems.row_accounting``).
+    Years and publication dates outside ``earliest_year``..``latest_year`` are problems.
     """
     indicators = tuple(indicators or load_police_indicators())
     parsed = []
     for table in tables:
-        frame, found = parse_official(table, register, indicators)
+        frame, found = parse_official(table, register, indicators,
+                                      earliest_year=earliest_year, latest_year=latest_year)
         parsed.append((table, frame, _by_row(found)))
     _add_cross_row_problems(parsed)
     accepted, rejected_parts, problems, accounting = [], [], [], {}

@@ -1,8 +1,10 @@
 """Activity types and the activity log (``aktivitetslogg.csv``/``.xlsx``): what was done.
 
 One row per activity: ``datum`` and ``typ`` are required; ``antal`` defaults to 1 and must
-be a whole number ≥ 1; ``omrade`` (optional) is an area code or ``kommunen``. Activity
-types are matched tolerantly (case, å/ä/ö, spaces, ``-``/``_`` and listed variants).
+be a whole number from 1 to ``max_count``; ``datum`` must lie in the years
+``earliest_year``..``latest_year`` (``analysis.settings.Settings``); ``omrade`` (optional)
+is an area code or ``kommunen``. Activity types are matched tolerantly (case, å/ä/ö,
+spaces, ``-``/``_`` and listed variants).
 """
 
 from __future__ import annotations
@@ -15,13 +17,16 @@ import numpy as np
 import pandas as pd
 
 from analysis.areas import TOTAL_AREA, TOTAL_AREA_NAME
-from analysis.dates import parse_dates
-from analysis.files import RawTable, parse_numbers, read_table
+from analysis.dates import outside_years, parse_dates, window_hint, years_text
+from analysis.files import RawTable, list_delivery, parse_numbers, read_table
+from analysis.formatting import sv_count
 from analysis.paths import ACTIVITY_LOG_STEM
 from analysis.problems import (
     BAD_COUNT,
     BAD_DATE,
+    IMPLAUSIBLE_DATE,
     MISSING_VALUE,
+    SEVERAL_FILES,
     UNKNOWN_AREA,
     UNKNOWN_TYPE,
     DataError,
@@ -29,6 +34,7 @@ from analysis.problems import (
     problems_frame,
     row_accounting,
 )
+from analysis.settings import Settings
 from analysis.text import match_key, normalise_label, suggest
 from analysis.vocabulary import PROMISES
 
@@ -95,11 +101,23 @@ def activity_hint(value: object) -> str:
     return text + "Kända typer: " + ", ".join(PROMISES["activity_types"]) + "."
 
 
+def is_activity_log(path: Path) -> bool:
+    """True for the activity log's file name, ``aktivitetslogg.<csv|xlsx|...>``."""
+    return path.stem.casefold() == ACTIVITY_LOG_STEM and path.suffix.lower() in ACTIVITY_SUFFIXES
+
+
 def activity_log_file(folder: str | os.PathLike) -> Path | None:
-    """The activity log ``aktivitetslogg.<csv|xlsx|...>`` in ``folder``, if there is one."""
-    folder = Path(folder)
-    hits = sorted(p for p in folder.glob(f"{ACTIVITY_LOG_STEM}.*")
-                  if p.suffix.lower() in ACTIVITY_SUFFIXES) if folder.is_dir() else []
+    """The activity log ``aktivitetslogg.<csv|xlsx|...>`` in ``folder``, if there is one.
+
+    A symbolic link in the folder, or two activity logs (``.csv`` beside ``.xlsx``), is a
+    ``DataError``: which one is meant cannot be guessed.
+    """
+    hits = list_delivery(folder, is_activity_log).files
+    if len(hits) > 1:
+        raise DataError([Problem(p.name, None, None, None, SEVERAL_FILES,
+                                 "det finns flera aktivitetsloggar.",
+                                 "Behåll en av dem (en logg med alla år).") for p in hits],
+                        title="Aktivitetsloggen är tvetydig")
     return hits[0] if hits else None
 
 
@@ -118,11 +136,15 @@ class ActivityDelivery:
     accounting: dict
 
 
-def validate_activities(table: RawTable, register: pd.DataFrame | None = None) -> ActivityDelivery:
+def validate_activities(table: RawTable, register: pd.DataFrame | None = None, *,
+                        max_count: int = Settings.max_count,
+                        earliest_year: int = Settings.earliest_year,
+                        latest_year: int = Settings.latest_year) -> ActivityDelivery:
     """Check the activity log; return accepted rows, rejected rows and every problem.
 
-    Required: ``datum`` and ``typ``; ``antal`` defaults to 1 and must be a whole number
-    ≥ 1; ``omrade`` (optional) must be a code of the area register or ``kommunen``.
+    Required: ``datum`` (a date in the years ``earliest_year``..``latest_year``) and
+    ``typ``; ``antal`` defaults to 1 and must be a whole number from 1 to ``max_count``;
+    ``omrade`` (optional) must be a code of the area register or ``kommunen``.
     The accounting ``lasta = godkanda + avvisade`` is checked here (each rejected row
     counted once; every reason of a rejected row is counted under ``orsaker``, as for every
     delivery).
@@ -131,10 +153,12 @@ def validate_activities(table: RawTable, register: pd.DataFrame | None = None) -
     dates = parse_dates(log.col("date")).astype(ACTIVITY_DTYPE)
     codes = log.col("type").map(match_key).map(activity_lookup().get).astype("string")
     counts = parse_numbers(log.col("count").replace("", "1"))
+    counts = counts.where(np.isfinite(counts))  # 1e309 is inf: not a count
     areas = log.col("area")
     areas = areas.mask(areas.map(normalise_label).isin(
         {TOTAL_AREA, normalise_label(TOTAL_AREA_NAME)}), TOTAL_AREA)
     _check_rows(log, dates, codes, counts, areas, register)
+    _check_limits(log, dates, counts, max_count, (earliest_year, latest_year))
     problems = sorted(log.problems, key=lambda t: (t[0], t[1].column or ""))
     first: dict[int, Problem] = {}
     for i, p in problems:
@@ -209,12 +233,20 @@ def _check_rows(log: _ActivityLog, dates: pd.Series, codes: pd.Series, counts: p
             "Kända typer: " + ", ".join(PROMISES["activity_types"]) + ".")
     log.add(codes.isna() & (type_text != ""), "type", UNKNOWN_TYPE, "okänd aktivitetstyp.",
             activity_hint)
-    log.add(counts.isna() | (counts < 1) | (counts % 1 != 0), "count", BAD_COUNT,
-            "antal ska vara ett heltal ≥ 1.", "Lämna tomt för 1.")
     if register is not None:
         known = set(register["area"].astype(str)) | {TOTAL_AREA}
         log.add((areas != "") & ~areas.isin(known), "area", UNKNOWN_AREA, "okänd områdeskod.",
                 "Giltiga koder: " + ", ".join(sorted(known)) + ".")
+
+
+def _check_limits(log: _ActivityLog, dates: pd.Series, counts: pd.Series, max_count: int,
+                  years: tuple[int, int]) -> None:
+    """``antal`` a whole number 1..``max_count``; ``datum`` in the window ``years``."""
+    log.add(counts.isna() | (counts < 1) | (counts % 1 != 0) | (counts > max_count), "count",
+            BAD_COUNT, f"antal ska vara ett heltal från 1 till {sv_count(max_count)}.",
+            "Lämna tomt för 1.")
+    log.add(outside_years(dates, *years), "date", IMPLAUSIBLE_DATE,
+            f"datumet ligger utanför åren {years_text(*years)}.", window_hint(*years))
 
 
 def _typed_activities(frame: pd.DataFrame) -> pd.DataFrame:

@@ -6,13 +6,16 @@ Shared by the registry parser (``registry.py``) and the indicator parsers
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from analysis.areas import TOTAL_AREA, area_codes_in_year
+from analysis.dates import window_hint, years_text
 from analysis.problems import BAD_REGISTRY, Problem
+from analysis.settings import Settings
 from analysis.text import did_you_mean
 from analysis.vocabulary import ALL_ITEMS
 
@@ -28,13 +31,36 @@ class RawRegistry:
 
 @dataclass(frozen=True)
 class RegistryContext:
-    """What the registry is checked against (all optional except the area register)."""
+    """What the registry is checked against (all optional except the area register).
+
+    ``earliest_year``/``latest_year``: every year and date in a registry lies in this window.
+    """
 
     register: pd.DataFrame
     items: tuple[str, ...]
     item_groups: tuple[str, ...] = ()
     places: pd.DataFrame | None = None
     official_indicators: tuple[str, ...] = ()
+    earliest_year: int = Settings.earliest_year
+    latest_year: int = Settings.latest_year
+
+    def outside(self, year: int) -> bool:
+        """True when ``year`` lies outside the plausible window."""
+        return not self.earliest_year <= year <= self.latest_year
+
+    def window_problem(self, chk: Checker, path: str, value: object, what: str) -> None:
+        """Record that ``what`` (Swedish, e.g. "datumet") at ``path`` lies outside the window."""
+        chk.add(path, value, f"{what} ligger utanför åren "
+                f"{years_text(self.earliest_year, self.latest_year)}.",
+                window_hint(self.earliest_year, self.latest_year))
+
+    def date_in_window(self, chk: Checker, path: str, value: object,
+                       date: dt.date | None) -> dt.date | None:
+        """``date`` if it lies in the window; else a problem at ``path`` and None."""
+        if date is not None and self.outside(date.year):
+            self.window_problem(chk, path, value, "datumet")
+            return None
+        return date
 
 
 @dataclass

@@ -2,13 +2,20 @@
 
 ``parse_indicator`` reads the fields every kind has (``typ``, ``beskrivning``, ``mal``,
 ``delvis_fran``) and hands the rest to the parser of its kind: ``aktivitet``, ``enkat``,
-``vandring``, ``milstolpe`` or ``polisindex``. Each parser records its problems with the
-field path (``loften[2].indikatorer[0].mal``) and fills its columns of the registry row.
+``vandring``, ``milstolpe``, ``polisindex`` or ``anmalda_brott``. Each parser records its
+problems with the field path (``loften[2].indikatorer[0].mal``) and fills its columns of the
+registry row.
+
+Survey indicators (``enkat``) may also declare ``primar: ja`` (the indicator that decides
+the promise's effect when it has several), ``minsta_betydelsefulla_forandring`` (the smallest
+change that matters, e.g. ``"3 %"`` = 3 percentage points for a share) and ``metod``
+(``par``, ``trend`` or ``poolad``; default: a trend when ``till_ar − fran_ar ≥ 2``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,15 +25,22 @@ from analysis.dates import parse_date
 from analysis.promises.activities import activity_hint, match_activity
 from analysis.promises.checks import Checker, RegistryContext, check_item, valid_areas_hint
 from analysis.text import normalise_label
-from analysis.vocabulary import INDICATORS, PROMISES
+from analysis.vocabulary import INDICATORS, PROMISES, PROPORTION_INDICATORS
 
 KINDS = tuple(PROMISES["kinds"])
 KIND_ALIASES = {"aktivitet": "aktivitet", "activity": "aktivitet",
                 "enkat": "enkat", "enkät": "enkat", "survey": "enkat", "trygghetsmatning": "enkat",
                 "vandring": "vandring", "walk": "vandring", "trygghetsvandring": "vandring",
                 "milstolpe": "milstolpe", "milestone": "milstolpe",
-                "polisindex": "polisindex", "polisens index": "polisindex", "official": "polisindex"}
+                "polisindex": "polisindex", "polisens index": "polisindex", "official": "polisindex",
+                "anmalda_brott": "anmalda_brott", "anmälda brott": "anmalda_brott",
+                "anmalda brott": "anmalda_brott", "brott": "anmalda_brott",
+                "reported_crime": "anmalda_brott"}
 DIRECTIONS = {"minska": "minska", "oka": "oka", "öka": "oka"}
+# How a survey indicator's change is measured (``metod``); None = chosen from the years.
+METHODS = ("par", "trend", "poolad")
+_YES = {"ja", "true", "1", "yes"}
+_NO = {"nej", "false", "0", "no"}
 
 # Walk measures: name in the registry -> column of walk_followup ("vandringar" counts walks).
 WALK_MEASURES = {
@@ -44,6 +58,7 @@ _OPS = {">=": ">=", "≥": ">=", "minst": ">=", "<=": "<=", "≤": "<=", "högst
 _TARGET = re.compile(r"^\s*(>=|≥|<=|≤|minst|högst|hogst)?\s*([-+]?\d+(?:[.,]\d+)?)\s*(%?)\s*$",
                      re.IGNORECASE)
 _DATE_HINT = "Skriv datum som ÅÅÅÅ-MM-DD."
+MAX_MIN_DIFFERENCE = 6.0  # the police's index runs from 0 to 6
 
 
 def parse_target(value: object) -> tuple[str, float] | None:
@@ -100,12 +115,16 @@ class _Spec:
         return area
 
     def years(self) -> tuple[int | None, int | None]:
-        """``fran_ar``/``till_ar`` (default: the year before the registry's and its year)."""
+        """``fran_ar``/``till_ar`` (default: the year before the registry's and its year),
+        each in the plausible window of years."""
         y1 = self.get("fran_ar", None if self.year is None else self.year - 1)
         y2 = self.get("till_ar", self.year)
         for name, y in (("fran_ar", y1), ("till_ar", y2)):
-            if not isinstance(y, int):
+            if not isinstance(y, int) or isinstance(y, bool):
                 self.add(name, y, "är inte ett årtal.", "Skriv t.ex. 2022.")
+                return None, None
+            if self.ctx.outside(y):
+                self.ctx.window_problem(self.chk, f"{self.path}.{name}", y, "året")
                 return None, None
         if y1 >= y2:
             self.add("till_ar", y2, "till_ar måste vara senare än fran_ar.")
@@ -145,6 +164,11 @@ def parse_indicator(chk: Checker, path: str, spec: object, year: int | None,
         return None
     s = _Spec(chk, path, spec, kind, year, ctx)
     row = _common(s)
+    if kind != "enkat":
+        for name in ("primar", "minsta_betydelsefulla_forandring", "metod"):
+            if spec.get(name) is not None:
+                s.add(name, spec.get(name), f"fältet {name} gäller bara enkätindikatorer "
+                      "(typ: enkat).", "Ta bort fältet här.")
     return row | _PARSERS[kind](s, row)
 
 
@@ -156,6 +180,9 @@ def _common(s: _Spec) -> dict:
     if target is not None and parsed is None:
         s.add("mal", target, "målet kan inte tolkas.",
               'Skriv t.ex. ">= 40", "minst 2" eller "<= 45 %".')
+    if parsed and not math.isfinite(parsed[1]):
+        s.add("mal", target, "målet är inte ett rimligt tal.", 'Skriv t.ex. ">= 40".')
+        parsed = None
     if parsed:
         row["target_op"], row["target_value"] = parsed
     partial = s.get("delvis_fran", 0.5)
@@ -176,7 +203,11 @@ def _activity(s: _Spec, row: dict) -> dict:
 
 
 def _survey(s: _Spec, row: dict) -> dict:
-    """``enkat``: a survey estimate for an item and area, year on year, with a direction."""
+    """``enkat``: a survey estimate for an item and area over years, with a direction.
+
+    Optional: ``mal`` (a level to reach; its sign must agree with ``riktning``),
+    ``primar``, ``minsta_betydelsefulla_forandring`` and ``metod`` (module docstring).
+    """
     indicator, item = s.get("indikator"), s.get("fraga")
     if indicator not in INDICATORS:
         s.add("indikator", indicator, "okänd indikator i trygghetsmätningen.",
@@ -186,11 +217,86 @@ def _survey(s: _Spec, row: dict) -> dict:
     else:
         check_item(s.chk, f"{s.path}.fraga", str(item), s.ctx, allow_groups=True)
     y1, y2 = s.years()
+    method = _method(s, y1, y2)
     if s.get("omrade") is None:
         s.add("omrade", None, "området saknas.", f"Skriv en områdeskod eller {TOTAL_AREA}.")
-    area = s.area([y for y in (y1, y2) if y is not None])
+    years = [y for y in (y1, y2) if y is not None]
+    if method == "poolad" and y1 is not None:
+        years = [y1 - 1, *years]
+    area = s.area(years)
+    direction = s.direction()
+    op = row.get("target_op")
+    if op is not None and direction is not None and op != {"minska": "<=", "oka": ">="}[direction]:
+        s.add("mal", s.get("mal"), "målet pekar åt andra hållet än riktningen.",
+              'riktning: minska skrivs med ett högst-mål (t.ex. "<= 30 %"), riktning: oka '
+              'med ett minst-mål (t.ex. ">= 60 %").')
+    proportion = indicator in PROPORTION_INDICATORS
     return {"survey_indicator": indicator, "item": None if item is None else str(item),
-            "year_from": y1, "year_to": y2, "area": area, "direction": s.direction()}
+            "year_from": y1, "year_to": y2, "area": area, "direction": direction,
+            "primary": _yes_no(s, "primar"), "min_change": _min_change(s, proportion),
+            "method": method}
+
+
+def _yes_no(s: _Spec, name: str) -> bool:
+    value = s.get(name)
+    if value is None:
+        return False
+    if isinstance(value, bool):
+        return value
+    key = normalise_label(value)
+    if key in _YES or key in _NO:
+        return key in _YES
+    s.add(name, value, "ska vara ja eller nej.", f"Skriv t.ex. {name}: ja.")
+    return False
+
+
+def _min_change(s: _Spec, proportion: bool) -> float | None:
+    """``minsta_betydelsefulla_forandring``: a positive size of change (a share: ``"3 %"``)."""
+    name = "minsta_betydelsefulla_forandring"
+    value = s.get(name)
+    if value is None:
+        return None
+    hint = ('För en andel: skriv procentenheter med %, t.ex. "3 %". För medelpoäng och '
+            "problemindex: ett tal på skalan, t.ex. 0.2.")
+    parsed = parse_target(value) if not isinstance(value, bool) else None
+    if parsed is None or parsed[0] != ">=" or str(value).strip()[:1] in "<>≤≥" \
+            or not math.isfinite(parsed[1]) or parsed[1] <= 0:
+        s.add(name, value, "ska vara ett positivt tal.", hint)
+        return None
+    size = parsed[1]
+    if proportion and size >= 1:
+        s.add(name, value, "för en andel anges förändringen i procent.", hint)
+        return None
+    return size
+
+
+def _method(s: _Spec, y1: int | None, y2: int | None) -> str | None:
+    """``metod``: par, trend or poolad (None: chosen by the evaluation from the years)."""
+    value = s.get("metod")
+    if value is None:
+        return None
+    method = normalise_label(value)
+    if method not in METHODS:
+        s.add("metod", value, "okänd metod.", "Giltiga metoder: " + ", ".join(METHODS) + ".")
+        return None
+    if method in ("trend", "poolad") and y1 is not None and y2 is not None and y2 - y1 < 2:
+        s.add("metod", value, f"metoden {method} kräver att till_ar är minst två år efter "
+              "fran_ar.", "Skriv t.ex. fran_ar: 2021 och till_ar: 2024, eller metod: par.")
+        return None
+    return method
+
+
+def _crime(s: _Spec, row: dict) -> dict:
+    """``anmalda_brott``: reported crime (Brå) of a category, with a direction."""
+    crime = str(s.get("brott") or "").strip()
+    if not crime:
+        s.add("brott", None, "brottskategorin saknas.",
+              'Skriv t.ex. brott: "misshandel, offer 15–17 år".')
+    y1, y2 = s.years()
+    area = s.area([y for y in (y1, y2) if y is not None]) if s.get("omrade") is not None \
+        else TOTAL_AREA
+    return {"crime": crime or None, "year_from": y1, "year_to": y2, "area": area,
+            "direction": s.direction()}
 
 
 def _walk(s: _Spec, row: dict) -> dict:
@@ -222,6 +328,7 @@ def _milestone(s: _Spec, row: dict) -> dict:
     deadline_date = parse_date(deadline)
     if deadline_date is None:
         s.add("senast", deadline, "är inte ett datum.", _DATE_HINT)
+    deadline_date = s.ctx.date_in_window(s.chk, f"{s.path}.senast", deadline, deadline_date)
     out: dict = {"deadline": None if deadline_date is None else deadline_date.isoformat()}
     done, act = s.get("klart"), s.get("aktivitet")
     if done is None and act is None:
@@ -240,6 +347,8 @@ def _milestone_done(s: _Spec, done: object) -> dict:
         return {"done": False}
     done_date = parse_date(done)
     if done_date is not None:
+        if s.ctx.date_in_window(s.chk, f"{s.path}.klart", done, done_date) is None:
+            return {}
         return {"done": True, "done_date": done_date.isoformat()}
     s.add("klart", done, "ska vara ett datum eller nej.",
           "Skriv datumet då milstolpen nåddes (ÅÅÅÅ-MM-DD), eller nej.")
@@ -267,8 +376,11 @@ def _official(s: _Spec, row: dict) -> dict:
         s.add("minsta_skillnad", None, "minsta skillnad saknas.",
               "Polisens index saknar konfidensintervall; ange vilken förändring som ska "
               "räknas, t.ex. minsta_skillnad: 0.2.")
-    elif isinstance(diff, bool) or not isinstance(diff, (int, float)) or diff <= 0:
-        s.add("minsta_skillnad", diff, "ska vara ett positivt tal.", "T.ex. 0.2.")
+    elif (isinstance(diff, bool) or not isinstance(diff, (int, float))
+          or not math.isfinite(diff) or not 0 < diff <= MAX_MIN_DIFFERENCE):
+        s.add("minsta_skillnad", diff,
+              f"ska vara ett positivt tal, högst {MAX_MIN_DIFFERENCE:g} (indexskalan går 0–6).",
+              "T.ex. 0.2.")
     else:
         out["min_difference"] = float(diff)
     return out
@@ -276,5 +388,5 @@ def _official(s: _Spec, row: dict) -> dict:
 
 _PARSERS: dict[str, Callable[[_Spec, dict], dict]] = {
     "aktivitet": _activity, "enkat": _survey, "vandring": _walk, "milstolpe": _milestone,
-    "polisindex": _official,
+    "polisindex": _official, "anmalda_brott": _crime,
 }

@@ -1,9 +1,15 @@
 """The registry of promises: one YAML file per year, ``medborgarloften_<år>.yaml``.
 
-``read_registry`` reads a file and remembers the line of every field; ``parse_registry``
-checks it against a ``RegistryContext`` (area register, codebook, places, the police's
-indicators) and returns one row per promise indicator (``REGISTRY_COLUMNS``), or raises a
-``DataError`` naming file, line, field path and value with a Swedish hint.
+``read_registry`` reads a file safely (``analysis.files.read_yaml``: no anchors or aliases,
+a size cap) and remembers the line of every field; ``parse_registry`` checks it against a
+``RegistryContext`` (area register, codebook, places, the police's indicators, the
+plausible years) and returns one row per promise indicator (``REGISTRY_COLUMNS``), or
+raises a ``DataError`` naming file, line, field path and value with a Swedish hint.
+
+Besides ``loften`` (the promises) a registry may list ``overgripande_mal``: the overall
+goals the promises serve (Eslöv 2022: people feel safe outdoors at night; youth violence
+decreases). A goal has the same fields as a promise (``id``, ``text``, ``rubrik``,
+``indikatorer``) and is evaluated with the same rules; its rows have ``is_goal`` true.
 """
 
 from __future__ import annotations
@@ -18,8 +24,11 @@ import yaml
 
 from analysis.areas import TOTAL_AREA
 from analysis.codebook import load_codebook, load_police_indicators
-from analysis.dates import parse_date
-from analysis.problems import BAD_REGISTRY, UNREADABLE, DataError, Problem
+from analysis.dates import DATE_HINT, parse_date
+from analysis.files import list_delivery, read_yaml
+from analysis.paths import ACTIVITY_LOG_STEM
+from analysis.problems import BAD_DATE, BAD_REGISTRY, DataError, Problem
+from analysis.promises.activities import is_activity_log
 from analysis.promises.checks import (
     Checker,
     RawRegistry,
@@ -29,74 +38,144 @@ from analysis.promises.checks import (
     valid_areas_hint,
 )
 from analysis.promises.indicators import parse_indicator
+from analysis.settings import Settings
 from analysis.text import normalise_label
 
 REGISTRY_PATTERN = re.compile(r"^medborgarloften_(\d{4})\.ya?ml$", re.IGNORECASE)
 REGISTRY_COLUMNS = [
-    "year", "signed", "parties", "source_note", "source_file", "promise_no", "promise_id", "text",
-    "problem", "problem_items", "areas", "places", "responsible", "indicator_no", "kind", "label",
-    "activity_type", "survey_indicator", "item", "area", "direction", "target_op", "target_value",
-    "partial_from", "year_from", "year_to", "measure", "locality", "min_difference", "deadline",
-    "done", "done_date", "yaml_line",
+    "year", "signed", "parties", "source_note", "source_file", "promise_no", "promise_id",
+    "title", "is_goal", "text", "problem", "problem_items", "areas", "places", "responsible",
+    "indicator_no", "kind", "label", "activity_type", "survey_indicator", "item", "area",
+    "direction", "target_op", "target_value", "partial_from", "year_from", "year_to", "method",
+    "primary", "min_change", "measure", "locality", "min_difference", "crime", "deadline", "done",
+    "done_date", "yaml_line",
 ]
 _INTEGERS = ["year", "promise_no", "indicator_no", "year_from", "year_to", "yaml_line"]
-_FLOATS = ["target_value", "partial_from", "min_difference"]
+_FLOATS = ["target_value", "partial_from", "min_difference", "min_change"]
+_BOOLEANS = ["is_goal", "primary"]
+GOALS_FIELD = "overgripande_mal"
+TITLE_LENGTH = 60  # a promise without ``rubrik`` is titled by the start of its text
 _UNUSABLE = "Medborgarlöftena kan inte användas"
+_WHAT = "Medborgarlöftena"
+_UNREADABLE_TITLE = f"{_WHAT} kan inte läsas"
+
+
+def is_registry(path: Path) -> bool:
+    """True for a yearly registry's file name, ``medborgarloften_<år>.yaml``."""
+    return bool(REGISTRY_PATTERN.match(path.name))
 
 
 def registry_files(folder: str | os.PathLike) -> list[Path]:
-    """The yearly registries ``medborgarloften_<år>.yaml`` in ``folder``, sorted by name."""
-    folder = Path(folder)
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.iterdir() if p.is_file() and REGISTRY_PATTERN.match(p.name))
+    """The yearly registries ``medborgarloften_<år>.yaml`` in ``folder``, sorted by name.
+
+    A symbolic link in the folder is a ``DataError`` (``analysis.files.list_delivery``).
+    """
+    return list_delivery(folder, is_registry).files
+
+
+def unread_promise_files(folder: str | os.PathLike) -> list[tuple[Path, str]]:
+    """What lies in a promise folder but is not read, with the reason (Swedish).
+
+    A YAML file whose name is not ``medborgarloften_<år>.yaml`` is named with that rule;
+    anything else that is neither a registry nor the activity log is an unknown format.
+    """
+    listing = list_delivery(folder, lambda p: is_registry(p) or is_activity_log(p))
+    out = []
+    for p in listing.ignored:
+        if p.suffix.lower() in (".yaml", ".yml"):
+            why = "namnet ska vara medborgarloften_<år>.yaml"
+        elif p.stem.casefold() == ACTIVITY_LOG_STEM:
+            why = "okänt filformat; aktivitetsloggen läses som CSV eller Excel (.xlsx)"
+        else:
+            why = "okänt filformat"
+        out.append((p, why))
+    return out
 
 
 def read_registry(path: str | os.PathLike) -> RawRegistry:
-    """Read one YAML registry (no checking beyond 'is it YAML'); keep each field's line."""
+    """Read one YAML registry safely; keep the line of each field (no other checking).
+
+    ``analysis.files.read_yaml`` refuses anchors and aliases (YAML bombs), large files and
+    anything that is not YAML. A value that YAML itself cannot construct (an unquoted date
+    that does not exist, such as ``2022-02-30``) is reported with its line and field path.
+    """
     path = Path(path)
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except (UnicodeDecodeError, yaml.YAMLError) as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise DataError([Problem(path.name, None if mark is None else mark.line + 1, None, None,
-                                 UNREADABLE,
-                                 f"filen är inte giltig YAML ({type(exc).__name__}).",
-                                 "Kontrollera indrag (mellanslag, inte tabb), kolon efter varje "
-                                 "fältnamn och att filen är sparad som UTF-8. Se "
-                                 "docs/medborgarloften.md för ett exempel.")],
-                        title="Medborgarlöftena kan inte läsas") from exc
+        data, node = read_yaml(path, what=_WHAT)
+    except DataError as err:
+        # A value that cannot be constructed is found after the whole file was composed
+        # (so it has no aliases and is small); look it up for its line and field.
+        if isinstance(err.__cause__, ValueError | TypeError | OverflowError):
+            found = _unconstructable(path)
+            if found:
+                raise DataError(found, title=_UNREADABLE_TITLE) from err
+        raise
     lines: dict[str, int] = {}
     if node is not None:
-        _node_lines(node, "", lines)
+        for sub, line, _ in _nodes(node, ""):
+            lines[sub] = line
     return RawRegistry(path.name, data, lines)
 
 
-def _node_lines(node, path: str, lines: dict[str, int]) -> None:
+def _nodes(node: yaml.Node, path: str):
+    """(field path, line, node) of every node under ``node`` (mapping keys give the line)."""
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             sub = f"{path}.{key.value}" if path else str(key.value)
-            lines[sub] = key.start_mark.line + 1
-            _node_lines(value, sub, lines)
+            yield sub, key.start_mark.line + 1, value
+            yield from _nodes(value, sub)
     elif isinstance(node, yaml.SequenceNode):
         for i, value in enumerate(node.value):
             sub = f"{path}[{i}]"
-            lines[sub] = value.start_mark.line + 1
-            _node_lines(value, sub, lines)
+            yield sub, value.start_mark.line + 1, value
+            yield from _nodes(value, sub)
+
+
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+
+
+def _unconstructable(path: Path) -> list[Problem]:
+    """Every scalar of a registry that PyYAML's safe constructor cannot build, as problems.
+
+    Only called after ``read_yaml`` composed the file without anchors or aliases, so
+    composing it again here is bounded.
+    """
+    text = path.read_bytes().decode("utf-8-sig")
+    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    if root is None:
+        return []
+    constructor = yaml.constructor.SafeConstructor()
+    problems = []
+    for sub, line, node in _nodes(root, ""):
+        if not isinstance(node, yaml.ScalarNode):
+            continue
+        try:
+            constructor.construct_object(node, deep=True)
+        except (ValueError, TypeError, OverflowError, yaml.YAMLError):
+            if node.tag == _TIMESTAMP_TAG:
+                problems.append(Problem(path.name, line, sub, node.value, BAD_DATE,
+                                        "är inte ett datum som finns i kalendern.", DATE_HINT))
+            else:
+                problems.append(Problem(path.name, line, sub, node.value, BAD_REGISTRY,
+                                        "värdet kan inte tolkas.",
+                                        "Sätt värdet inom citattecken om det är text."))
+    return problems
 
 
 def registry_context(register: pd.DataFrame, places: pd.DataFrame | None = None,
-                     official: pd.DataFrame | None = None) -> RegistryContext:
+                     official: pd.DataFrame | None = None, *,
+                     earliest_year: int = Settings.earliest_year,
+                     latest_year: int = Settings.latest_year) -> RegistryContext:
     """The checking context from the area register, the codebook and (optionally) places
-    and the police's indicator list (from the official table, else the bundled list)."""
+    and the police's indicator list (from the official table, else the bundled list);
+    every year and date in a registry must lie in ``earliest_year``..``latest_year``."""
     cb = load_codebook()
     if official is not None and len(official):
         police = tuple(sorted(official["indicator"].astype(str).unique()))
     else:
         police = tuple(sorted({i.code for i in load_police_indicators()} | {"totalindex"}))
-    return RegistryContext(register, tuple(cb.item_codes), tuple(cb.groups), places, police)
+    return RegistryContext(register, tuple(cb.item_codes), tuple(cb.groups), places, police,
+                           earliest_year, latest_year)
 
 
 def parse_registry(raw: RawRegistry, ctx: RegistryContext) -> pd.DataFrame:
@@ -111,34 +190,64 @@ def parse_registry(raw: RawRegistry, ctx: RegistryContext) -> pd.DataFrame:
         chk.add("", None, "filen ska vara ett YAML-objekt med fälten ar, undertecknat, parter "
                 "och loften.", "Se exemplet i docs/medborgarloften.md.")
         raise DataError(chk.problems, title=_UNUSABLE)
-    base = _registry_fields(chk, data)
+    base = _registry_fields(chk, data, ctx)
     promises = data.get("loften")
     if not isinstance(promises, list) or not promises:
         chk.add("loften", None, "listan loften saknas eller är tom.",
                 "Varje löfte är en post under loften: med id, text och indikatorer.")
         raise DataError(chk.problems, title=_UNUSABLE)
+    goals = data.get(GOALS_FIELD)
+    if goals is not None and not isinstance(goals, list):
+        chk.add(GOALS_FIELD, None, "de övergripande målen ska vara en lista.",
+                "Skriv varje mål som en post med id, text och indikatorer.")
+        goals = []
+    entries = [("loften", p, False) for p in promises] + \
+        [(GOALS_FIELD, g, True) for g in goals or []]
     rows: list[dict] = []
     seen: dict[str, str] = {}
-    for i, promise in enumerate(promises):
-        common = _promise_fields(chk, f"loften[{i}]", i, promise, base["year"], ctx, seen)
+    counters = {"loften": 0, GOALS_FIELD: 0}
+    for no, (field, promise, goal) in enumerate(entries, start=1):
+        path = f"{field}[{counters[field]}]"
+        counters[field] += 1
+        common = _promise_fields(chk, path, no, promise, base["year"], ctx, seen)
         if common is None:
             continue
+        common["is_goal"] = goal
+        found = []
         for k, spec in enumerate(promise["indikatorer"]):
-            ipath = f"loften[{i}].indikatorer[{k}]"
+            ipath = f"{path}.indikatorer[{k}]"
             row = parse_indicator(chk, ipath, spec, base["year"], ctx)
             if row is not None:
-                rows.append(base | common | row | {"indicator_no": k + 1,
-                                                   "yaml_line": raw.lines.get(ipath)})
+                found.append(base | common | row | {"indicator_no": k + 1,
+                                                    "yaml_line": raw.lines.get(ipath)})
+        _check_primary(chk, path, found)
+        rows.extend(found)
     if chk.problems:
         raise DataError(chk.problems, title=_UNUSABLE)
     return _typed_registry(pd.DataFrame(rows))
 
 
-def _registry_fields(chk: Checker, data: dict) -> dict:
-    """The fields of the whole registry: ``ar``, ``undertecknat``, ``parter``, ``kalla``."""
+def _check_primary(chk: Checker, path: str, rows: list[dict]) -> None:
+    """At most one survey indicator of a promise is declared primary."""
+    primary = [r for r in rows if r.get("primary")]
+    if len(primary) > 1:
+        second = f"{path}.indikatorer[{primary[1]['indicator_no'] - 1}].primar"
+        chk.add(second, "ja", "flera enkätindikatorer är markerade som primära.",
+                "Markera högst en indikator per löfte med primar: ja (de andra blir "
+                "sekundära), eller ingen: då Holm-justeras enkätindikatorerna inom löftet.")
+
+
+def _registry_fields(chk: Checker, data: dict, ctx: RegistryContext) -> dict:
+    """The fields of the whole registry: ``ar``, ``undertecknat``, ``parter``, ``kalla``.
+
+    ``ar`` and ``undertecknat`` must lie in the years ``ctx.earliest_year``..``latest_year``.
+    """
     year = data.get("ar")
-    if not isinstance(year, int) or not 1990 <= year <= 2100:
+    if not isinstance(year, int) or isinstance(year, bool):
         chk.add("ar", year, "årtalet saknas eller är inte ett årtal.", "Skriv t.ex. ar: 2022.")
+        year = None
+    elif ctx.outside(year):
+        ctx.window_problem(chk, "ar", year, "året")
         year = None
     m = REGISTRY_PATTERN.match(chk.raw.file)
     if year is not None and m and int(m.group(1)) != year:
@@ -148,18 +257,20 @@ def _registry_fields(chk: Checker, data: dict) -> dict:
     signed_date = parse_date(signed) if signed is not None else None
     if signed is not None and signed_date is None:
         chk.add("undertecknat", signed, "är inte ett datum.", "Skriv datum som ÅÅÅÅ-MM-DD.")
+    signed_date = ctx.date_in_window(chk, "undertecknat", signed, signed_date)
     return {"year": year, "signed": None if signed_date is None else signed_date.isoformat(),
             "parties": "; ".join(str(p) for p in as_list(data.get("parter"))),
             "source_note": str(data.get("kalla", "") or ""), "source_file": chk.raw.file}
 
 
-def _promise_fields(chk: Checker, path: str, i: int, promise: object, year: int | None,
+def _promise_fields(chk: Checker, path: str, no: int, promise: object, year: int | None,
                     ctx: RegistryContext, seen: dict[str, str]) -> dict | None:
-    """The fields one promise gives each of its indicator rows; None if it has no indicators."""
+    """The fields one promise (or goal) gives each of its indicator rows; None if it has no
+    indicators. ``no`` is its number in the registry (promises first, then goals)."""
     if not isinstance(promise, dict):
         chk.add(path, None, "ett löfte ska ha fälten id, text och indikatorer.")
         return None
-    pid = _promise_id(chk, path, i, promise, seen)
+    pid = _promise_id(chk, path, no - 1, promise, seen)
     text = str(promise.get("text") or "").strip()
     if not text:
         chk.add(f"{path}.text", None, "löftestexten saknas.", "Skriv texten som den undertecknades.")
@@ -183,11 +294,25 @@ def _promise_fields(chk: Checker, path: str, i: int, promise: object, year: int 
                 "Ange minst en indikator (aktivitet, enkat, vandring, milstolpe eller "
                 "polisindex) så att löftet kan följas upp.")
         return None
-    return {"promise_no": i + 1, "promise_id": pid, "text": text,
+    return {"promise_no": no, "promise_id": pid, "title": promise_title(promise.get("rubrik"), text),
+            "text": text,
             "problem": str(problem.get("beskrivning") or "").strip(),
             "problem_items": "; ".join(items), "areas": "; ".join(areas),
             "places": "; ".join(p for p in places if p),
             "responsible": "; ".join(str(x) for x in as_list(promise.get("ansvariga")))}
+
+
+def promise_title(title: object, text: str, length: int = TITLE_LENGTH) -> str:
+    """The short Swedish title of a promise: ``rubrik`` if given, else the start of its text
+    (cut at a word, at most ``length`` characters, with "…")."""
+    title = str(title or "").strip()
+    if title:
+        return title
+    text = " ".join(text.split()).rstrip(".")
+    if len(text) <= length:
+        return text
+    cut = text[:length].rsplit(" ", 1)[0].rstrip(",;:")
+    return cut + "…"
 
 
 def _promise_id(chk: Checker, path: str, i: int, promise: dict, seen: dict[str, str]) -> str:
@@ -228,7 +353,9 @@ def _typed_registry(frame: pd.DataFrame) -> pd.DataFrame:
         out[col] = out[col].astype("float64")
     out["done"] = pd.array(out["done"].astype(object).where(out["done"].notna(), None),
                            dtype="boolean")
-    for col in [c for c in REGISTRY_COLUMNS if c not in {*_INTEGERS, *_FLOATS, "done"}]:
+    for col in _BOOLEANS:
+        out[col] = out[col].astype(object).where(out[col].notna(), False).astype(bool)
+    for col in [c for c in REGISTRY_COLUMNS if c not in {*_INTEGERS, *_FLOATS, *_BOOLEANS, "done"}]:
         out[col] = out[col].astype("string")
     return out
 

@@ -102,3 +102,6 @@ class Stage:
     needs: tuple[str, ...] = ()
     uses: tuple[str, ...] = ()
     writes: tuple[str, ...] = ()
+    # True for stages that only present what earlier stages computed (CSV, report): they
+    # read no delivery, so ``trygghet build --kontroll`` skips them.
+    presents: bool = False

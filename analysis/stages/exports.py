@@ -1,4 +1,9 @@
-"""Stage: estimates and changes -> CSV + data dictionary under ``reports/csv/``."""
+"""Stage: estimates, changes and the promise evaluation -> CSV + data dictionaries under
+``reports/csv/``.
+
+``medborgarloften.csv`` is written when the promises stage wrote an evaluation (a raw
+``medborgarloften/`` folder); the other two always.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +11,14 @@ from analysis import tables as T
 from analysis.exports import export_files
 from analysis.stages.context import BuildContext, Stage, StageResult
 
+USES = (T.PROMISE_EVALUATION,)
+
 
 def run(ctx: BuildContext) -> StageResult:
     reports = export_files(ctx.need(T.ESTIMATES), ctx.need(T.CHANGES), settings=ctx.settings,
-                           demo=ctx.demo)
+                           demo=ctx.demo, evaluation=ctx.maybe(T.PROMISE_EVALUATION))
     return StageResult(reports=reports)
 
 
-STAGE = Stage("exports", "CSV för Örat mot marken", run, needs=(T.ESTIMATES, T.CHANGES))
+STAGE = Stage("exports", "CSV för Örat mot marken", run, needs=(T.ESTIMATES, T.CHANGES),
+              uses=USES, presents=True)

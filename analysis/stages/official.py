@@ -1,5 +1,10 @@
 """Stage: ``polisens_index/`` -> ``official_indices.parquet`` (every vintage),
-``official_vs_survey.parquet`` (beside the estimates) and the rejected rows."""
+``official_vs_survey.parquet`` (beside the estimates) and the rejected rows.
+
+A symbolic link in the folder stops the build; every other file that is not read (a PDF of
+the report ...) is named in a note. Years and publication dates are checked against the
+settings' plausible window.
+"""
 
 from __future__ import annotations
 
@@ -9,26 +14,33 @@ from analysis.official import (
     empty_rejected,
     empty_side_by_side,
     load_official,
-    official_files,
+    official_folder,
     official_vs_survey,
     read_official_tables,
 )
 from analysis.paths import OFFICIAL_DIR
+from analysis.problems import unread_note
 from analysis.stages.context import BuildContext, Stage, StageResult
 
 
 def run(ctx: BuildContext) -> StageResult:
-    files = official_files(ctx.source / OFFICIAL_DIR)
+    listing = official_folder(ctx.source / OFFICIAL_DIR)
+    files = listing.files
+    notes = [unread_note(OFFICIAL_DIR, p) for p in listing.ignored]
+    for note in notes:
+        ctx.progress(f"  Obs: {note}")
     if not files:
         note = (f"Inga tabeller med polisens index i {OFFICIAL_DIR}/; "
                 "tabellerna med polisens index är tomma.")
         ctx.progress(f"  {note}")
         return StageResult(outputs={T.OFFICIAL: empty_official(),
                                     T.OFFICIAL_VS_SURVEY: empty_side_by_side(),
-                                    T.REJECTED_OFFICIAL: empty_rejected()}, notes=[note])
-    delivery = load_official(read_official_tables(files), ctx.need(T.AREA_REGISTER))
+                                    T.REJECTED_OFFICIAL: empty_rejected()},
+                           notes=[*notes, note])
+    s = ctx.settings
+    delivery = load_official(read_official_tables(files), ctx.need(T.AREA_REGISTER),
+                             earliest_year=s.earliest_year, latest_year=s.latest_year)
     ctx.stop_on_problems(delivery.problems, "Polisens indextabeller")
-    notes = []
     estimates = ctx.maybe(T.ESTIMATES)
     if estimates is None:
         side = empty_side_by_side()

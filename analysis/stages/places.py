@@ -5,7 +5,9 @@ Reads ``omraden.gpkg`` (or .geojson/.shp) and ``platser.geojson`` (or .gpkg/.shp
 present, ``kommun.geojson``. The areas must match the area register; areas that lie wholly
 outside the kommun are an error (a sign of a wrong CRS). Geometry problems always stop the
 build (quarantine does not apply: a dropped polygon would silently move observations to
-another area). Without a ``geodata`` folder the stage writes nothing and says so.
+another area). Without a ``geodata`` folder the stage writes nothing and says so. A symbolic
+link in the folder (a file or a Shapefile sidecar) stops the build; every other file that is
+not read is named in a note.
 """
 
 from __future__ import annotations
@@ -22,21 +24,32 @@ from analysis.places import (
     kommun_outline,
     read_areas,
     read_places,
+    unread_geodata,
     validate_areas_against_register,
 )
-from analysis.problems import MISSING_FILE, DataError, Problem, row_accounting
+from analysis.problems import MISSING_FILE, DataError, Problem, row_accounting, unread_note
 from analysis.stages.context import BuildContext, Stage, StageResult
+
+UNREAD_WHY = (f"bara {AREAS_GEO_STEM}.*, {PLACES_GEO_STEM}.* (.gpkg, .geojson eller .shp) och "
+              f"{KOMMUN_GEO_FILE} läses")
 
 
 def run(ctx: BuildContext) -> StageResult:
     folder = ctx.source / GEO_DIR
+    # Listing refuses links first (a linked or dangling geodata/ folder too).
+    areas_path = find_geodata(folder, AREAS_GEO_STEM)
+    places_path = find_geodata(folder, PLACES_GEO_STEM)
     if not folder.is_dir():
         note = (f"Ingen mapp {GEO_DIR}/ i rådata: områdespolygoner och platser saknas, "
                 "så areas.parquet och places.parquet skrivs inte.")
         ctx.progress(f"  Obs: {note}")
         return StageResult(notes=[note])
-    areas_path = find_geodata(folder, AREAS_GEO_STEM)
-    places_path = find_geodata(folder, PLACES_GEO_STEM)
+    kommun_path = folder / KOMMUN_GEO_FILE
+    read = [f for p in (areas_path, places_path) if p is not None for f in geodata_files(p)]
+    read.append(kommun_path)
+    unread = [unread_note(GEO_DIR, p, UNREAD_WHY) for p in unread_geodata(folder, read)]
+    for note in unread:
+        ctx.progress(f"  Obs: {note}")
     missing = [f"{GEO_DIR}/{stem}.gpkg (eller .geojson/.shp)"
                for stem, p in [(AREAS_GEO_STEM, areas_path), (PLACES_GEO_STEM, places_path)]
                if p is None]
@@ -48,7 +61,6 @@ def run(ctx: BuildContext) -> StageResult:
     validate_areas_against_register(areas, ctx.need(T.AREA_REGISTER), file=areas_path.name)
     inputs = geodata_files(areas_path)
     outputs = {T.AREAS: areas}
-    kommun_path = folder / KOMMUN_GEO_FILE
     if kommun_path.is_file():
         kommunkod = ctx.settings.kommunkod
         outline = kommun_outline(kommun_path, kommunkod)
@@ -63,7 +75,7 @@ def run(ctx: BuildContext) -> StageResult:
     accounting = {f"{GEO_DIR}/{p.name}": row_accounting(len(t), [], p.name)
                   for p, t in [(areas_path, areas), (places_path, places)]}
     ctx.progress(f"  {len(areas)} områdesversioner och {len(places)} platser lästa")
-    return StageResult(outputs=outputs, inputs=inputs, accounting=accounting)
+    return StageResult(outputs=outputs, inputs=inputs, accounting=accounting, notes=unread)
 
 
 STAGE = Stage("places", "områdespolygoner och platser", run, needs=(T.AREA_REGISTER,),

@@ -1,17 +1,22 @@
 """Stage: ``medborgarloften/`` -> registry, activities, evaluation, motivation.
 
+The evaluation gives every promise two verdicts, genomförande and effekt
+(``analysis.promises.evaluation``); survey indicators over several years use the
+respondent table for a design-based trend or pooled years.
+
 Registry errors always stop the build; activity-log rows with problems stop it too unless
 the build quarantines (then they go to ``avvisade_aktiviteter.parquet``, without free
-text). Without a ``medborgarloften/`` folder the stage writes nothing and says so.
+text). Without a ``medborgarloften/`` folder the stage writes nothing and says so. A
+symbolic link in the folder stops the build; every other file that is not read is named in
+a note. Years, dates and counts are checked against the settings' plausible limits.
 """
 
 from __future__ import annotations
 
 from analysis import tables as T
 from analysis.paths import PROMISES_DIR
-from analysis.problems import problems_frame
+from analysis.problems import problems_frame, unread_note
 from analysis.promises import (
-    STATUS,
     Evidence,
     activity_log_file,
     empty_activities,
@@ -21,30 +26,39 @@ from analysis.promises import (
     read_activity_log,
     registry_context,
     registry_files,
+    unread_promise_files,
     validate_activities,
+    verdict_summary,
 )
 from analysis.stages.context import BuildContext, Stage, StageResult
 
-USES = (T.OFFICIAL, T.PLACES, T.ESTIMATES, T.CHANGES, T.WALK_FOLLOWUP, T.WALKS)
+USES = (T.OFFICIAL, T.PLACES, T.ESTIMATES, T.RESPONSES, T.WALK_FOLLOWUP, T.WALKS)
 
 
 def run(ctx: BuildContext) -> StageResult:
     folder = ctx.source / PROMISES_DIR
+    unread = [unread_note(PROMISES_DIR, p, why) for p, why in unread_promise_files(folder)]
+    for n in unread:
+        ctx.progress(f"  Obs: {n}")
     if not folder.is_dir():
         note = f"Ingen mapp {PROMISES_DIR}/ i rådata: inga medborgarlöften att följa upp."
         ctx.progress(f"  Obs: {note}")
         return StageResult(notes=[note])
+    s = ctx.settings
     register = ctx.need(T.AREA_REGISTER)
     official = ctx.maybe(T.OFFICIAL)
-    rctx = registry_context(register, ctx.maybe(T.PLACES), official)
+    rctx = registry_context(register, ctx.maybe(T.PLACES), official,
+                            earliest_year=s.earliest_year, latest_year=s.latest_year)
     files = registry_files(folder)
+    log_path = activity_log_file(folder)
     registry = load_registries(files, rctx)
     inputs = list(files)
-    log_path = activity_log_file(folder)
     accounting, notes = {}, []
     activities, rejected = None, problems_frame([])
     if log_path is not None:
-        delivery = validate_activities(read_activity_log(log_path), register)
+        delivery = validate_activities(read_activity_log(log_path), register,
+                                       max_count=s.max_count, earliest_year=s.earliest_year,
+                                       latest_year=s.latest_year)
         ctx.stop_on_problems(delivery.problems, "Aktivitetsloggen")
         activities, rejected = delivery.activities, delivery.rejected
         accounting[f"{PROMISES_DIR}/{log_path.name}"] = delivery.accounting
@@ -52,25 +66,25 @@ def run(ctx: BuildContext) -> StageResult:
     else:
         notes.append(f"Ingen aktivitetslogg i {PROMISES_DIR}/: aktivitetsindikatorer kan inte "
                      "bedömas.")
-    s = ctx.settings
-    evidence = Evidence(activities, ctx.maybe(T.ESTIMATES), ctx.maybe(T.CHANGES),
-                        ctx.maybe(T.WALK_FOLLOWUP), ctx.maybe(T.WALKS), official, register)
-    evaluation = evaluate_promises(registry, evidence, alpha=s.alpha, power=s.power)
+    evidence = Evidence(activities=activities, estimates=ctx.maybe(T.ESTIMATES),
+                        walk_followup=ctx.maybe(T.WALK_FOLLOWUP), walks=ctx.maybe(T.WALKS),
+                        official=official, register=register, responses=ctx.maybe(T.RESPONSES))
+    evaluation = evaluate_promises(registry, evidence, settings=s)
     outputs = {T.PROMISE_REGISTRY: registry, T.PROMISE_EVALUATION: evaluation,
                T.ACTIVITIES: activities if activities is not None else empty_activities(),
                T.REJECTED_ACTIVITIES: rejected}
     estimates = ctx.maybe(T.ESTIMATES)
     if estimates is not None:
-        outputs[T.PROMISE_MOTIVATION] = promise_motivation(estimates, registry)
+        outputs[T.PROMISE_MOTIVATION] = promise_motivation(
+            estimates, registry, walk_followup=ctx.maybe(T.WALK_FOLLOWUP), official=official)
     else:
         notes.append("Enkätens skattningar saknas: promise_motivation.parquet skrivs inte.")
     for n in notes:
         ctx.progress(f"  Obs: {n}")
-    counts = evaluation["status"].value_counts()
-    ctx.progress(f"  {registry['promise_id'].nunique() if len(registry) else 0} löften i "
-                 f"{len(files)} register, {len(evaluation)} indikatorer: "
-                 + ", ".join(f"{counts.get(s_, 0)} {s_}" for s_ in STATUS.values()))
-    return StageResult(outputs=outputs, inputs=inputs, accounting=accounting, notes=notes)
+    for line in verdict_summary(evaluation, len(files)):
+        ctx.progress(f"  {line}")
+    return StageResult(outputs=outputs, inputs=inputs, accounting=accounting,
+                       notes=[*unread, *notes])
 
 
 STAGE = Stage("promises", "medborgarlöften", run, needs=(T.AREA_REGISTER,), uses=USES,

@@ -4,7 +4,9 @@ Outputs ``observations.parquet`` (GeoParquet, EPSG:3006, with ``area`` and ``pla
 only table with free text), ``walks.parquet``, ``walk_followup.parquet``,
 ``walk_declined.parquet``, ``walks_vs_survey.parquet`` (when the survey estimates exist)
 and ``avvisade_observationer.parquet`` (rejected rows, no free text). Strict unless the
-build quarantines. Without a ``trygghetsvandringar/`` folder the stage writes nothing.
+build quarantines. Without a ``trygghetsvandringar/`` folder the stage writes nothing. A
+symbolic link in the folder stops the build; every other file that is not read is named
+in a note.
 """
 
 from __future__ import annotations
@@ -13,10 +15,11 @@ import pandas as pd
 
 from analysis import tables as T
 from analysis.paths import WALKS_DIR
+from analysis.problems import unread_note
 from analysis.stages.context import BuildContext, Stage, StageResult
 from analysis.walks.compare import walks_vs_survey
 from analysis.walks.followup import declined_table, default_as_of, followup_table
-from analysis.walks.load import load_walks, walk_files
+from analysis.walks.load import load_walks, walk_files, walk_folder
 from analysis.walks.terms import load_walk_vocabulary
 
 OUTSIDE_KEY = f"{WALKS_DIR} (utanför alla områden)"
@@ -35,12 +38,15 @@ def _as_of(setting: str | None, observations, walks) -> pd.Timestamp:
 
 def run(ctx: BuildContext) -> StageResult:
     folder = ctx.source / WALKS_DIR
+    unread = [unread_note(WALKS_DIR, p) for p in walk_folder(folder).ignored]
+    for note in unread:
+        ctx.progress(f"  Obs: {note}")
     walks_path, protocols = walk_files(folder)
     if walks_path is None and not protocols:
         note = (f"Ingen mapp {WALKS_DIR}/ med vandringar.csv i rådata: inga "
                 "trygghetsvandringar att läsa.")
         ctx.progress(f"  Obs: {note}")
-        return StageResult(notes=[note])
+        return StageResult(notes=[*unread, note])
     s = ctx.settings
     vocabulary = load_walk_vocabulary()
     kommun = ctx.maybe(T.KOMMUN)
@@ -48,7 +54,9 @@ def run(ctx: BuildContext) -> StageResult:
                           kommun=None if kommun is None else kommun.geometry.iloc[0],
                           vocabulary=vocabulary,
                           repeat_distance_m=s.walk_repeat_distance_m,
-                          repeat_same_category=s.walk_repeat_same_category)
+                          repeat_same_category=s.walk_repeat_same_category,
+                          max_count=s.max_count, earliest_year=s.earliest_year,
+                          latest_year=s.latest_year)
     ctx.stop_on_problems(delivery.problems, "Trygghetsvandringarna")
     for note in delivery.notices:
         ctx.progress(f"  Obs: {note.format()}")
@@ -63,7 +71,7 @@ def run(ctx: BuildContext) -> StageResult:
         T.WALK_DECLINED: declined_table(obs, as_of),
         T.REJECTED_OBSERVATIONS: delivery.rejected,
     }
-    notes = [n.format() for n in delivery.notices]
+    notes = [*unread, *(n.format() for n in delivery.notices)]
     estimates = ctx.maybe(T.ESTIMATES)
     if estimates is not None:
         outputs[T.WALKS_VS_SURVEY] = walks_vs_survey(obs, estimates, vocabulary.survey_items,

@@ -20,7 +20,7 @@ from analysis.walks.followup import (
     repeat_pairs,
     status_as_of,
 )
-from analysis.walks.load import WalkDelivery, load_walks, read_walks, walk_files
+from analysis.walks.load import WalkDelivery, load_walks, read_walks, walk_files, walk_folder
 from analysis.walks.protocols import crs_code
 from analysis.walks.terms import load_walk_vocabulary, match_key
 
@@ -28,5 +28,5 @@ __all__ = [
     "WalkDelivery", "crs_code", "declined_reasons", "default_as_of", "followup",
     "followup_table", "load_walk_vocabulary", "load_walks", "observation_flags",
     "rank_correlation", "read_walks", "repeat_pairs", "status_as_of", "match_key",
-    "walk_files", "walks_vs_survey",
+    "walk_files", "walk_folder", "walks_vs_survey",
 ]

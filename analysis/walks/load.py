@@ -25,7 +25,7 @@ from analysis import places as pl
 from analysis import problems as P
 from analysis.areas import area_versions
 from analysis.dates import DATE_DTYPE
-from analysis.files import read_table
+from analysis.files import DeliveryFolder, list_delivery, read_table
 from analysis.places import ANALYSIS_CRS
 from analysis.problems import DataError, Problem, check_accounting, row_accounting
 from analysis.settings import Settings
@@ -76,14 +76,22 @@ class WalkDelivery:
     files: list[Path] = field(default_factory=list)
 
 
+def walk_folder(folder: str | os.PathLike) -> DeliveryFolder:
+    """The tables of a walk delivery folder (CSV or Excel) and everything else in it.
+
+    Symbolic links are refused (``analysis.files.list_delivery``); ``ignored`` is what the
+    build names as not read (a Word file, a PDF, a sub-folder ...).
+    """
+    return list_delivery(folder, lambda p: p.suffix.lower() in TABLE_SUFFIXES)
+
+
 def walk_files(folder: str | os.PathLike) -> tuple[Path | None, list[Path]]:
-    """(the walks table, the protocol files) in a delivery folder, sorted."""
-    folder = Path(folder)
-    if not folder.is_dir():
-        return None, []
-    files = sorted(p for p in folder.iterdir()
-                   if p.is_file() and p.suffix.lower() in TABLE_SUFFIXES
-                   and not p.name.startswith((".", "~$")))
+    """(the walks table, the protocol files) in a delivery folder, sorted.
+
+    A symbolic link in the folder is a ``DataError`` (a delivery is copied, not linked);
+    so are two walks tables.
+    """
+    files = walk_folder(folder).files
     walks = [p for p in files if p.stem.casefold() == WALKS_FILE_STEM]
     if len(walks) > 1:
         raise DataError([Problem(p.name, None, None, None, P.SEVERAL_FILES,
@@ -96,14 +104,18 @@ def load_walks(folder: str | os.PathLike, *, areas: gpd.GeoDataFrame | None,
                places: gpd.GeoDataFrame | None = None, kommun=None,
                vocabulary: WalkVocabulary | None = None, crs: str | None = None,
                repeat_distance_m: float = Settings.walk_repeat_distance_m,
-               repeat_same_category: bool = Settings.walk_repeat_same_category
-               ) -> WalkDelivery:
+               repeat_same_category: bool = Settings.walk_repeat_same_category,
+               max_count: int = Settings.max_count,
+               earliest_year: int = Settings.earliest_year,
+               latest_year: int = Settings.latest_year) -> WalkDelivery:
     """Read and validate a walk delivery folder (``vandringar.csv`` + protocols).
 
     ``areas``/``places`` come from ``analysis.places`` (EPSG:3006); ``kommun`` is the
     kommun outline (points outside it are kept and named in ``notices``: the outline is
     simplified). ``crs`` names the coordinate
     system of X/Y columns when neither the protocol nor the walks table says it.
+    Plausibility: participants 0..``max_count``; walk, status and target dates in the
+    years ``earliest_year``..``latest_year`` (a row outside is a problem, never used).
     File-level problems raise ``DataError`` at once (after reading every file);
     row problems are collected.
     """
@@ -114,10 +126,12 @@ def load_walks(folder: str | os.PathLike, *, areas: gpd.GeoDataFrame | None,
                                  "vandringstabellen saknas.",
                                  "Lägg vandringar.csv (en rad per vandring) i mappen "
                                  "trygghetsvandringar/.")], title="Trygghetsvandringarna saknas")
-    walk_chk = check_walks(read_table(walks_path), vocabulary)
+    years = (earliest_year, latest_year)
+    walk_chk = check_walks(read_table(walks_path), vocabulary, max_count=max_count,
+                           earliest_year=earliest_year, latest_year=latest_year)
     walk_ok, walks, rejected_walks = _accepted_walks(walk_chk)
     obs, problems, protocol_notices, headers = _read_protocols(
-        protocol_paths, walks, vocabulary, crs, rejected_walks, walks_path.name)
+        protocol_paths, walks, vocabulary, crs, rejected_walks, walks_path.name, years)
     notices = [*walk_chk.notices, *protocol_notices,
                *_walks_without_protocol(walks, obs, protocol_paths, walks_path.name)]
     problems.extend(_duplicates(obs, headers))
@@ -169,17 +183,20 @@ def _accepted_walks(walk_chk: Checked) -> tuple[np.ndarray, pd.DataFrame, frozen
 
 
 def _read_protocols(paths: list[Path], walks: pd.DataFrame, vocabulary: WalkVocabulary,
-                    crs: str | None, rejected_walks: frozenset[str], walks_file: str
+                    crs: str | None, rejected_walks: frozenset[str], walks_file: str,
+                    years: tuple[int, int]
                     ) -> tuple[pd.DataFrame, list[tuple[int, Problem]], list[Problem],
                                dict[str, dict[str, str]]]:
     """Every protocol checked and stacked (one index over all files): (rows, row problems,
-    notices, the headers each file uses). File-level problems of every file raise together."""
+    notices, the headers each file uses). File-level problems of every file raise together.
+    ``years``: the plausible window of the dates (first, last)."""
     frames, problems, notices, file_errors = [], [], [], []
     headers: dict[str, dict[str, str]] = {}
     offset = 0
     for path in paths:
         try:
-            chk = check_protocol(read_table(path), walks, vocabulary, crs, rejected_walks)
+            chk = check_protocol(read_table(path), walks, vocabulary, crs, rejected_walks,
+                                 earliest_year=years[0], latest_year=years[1])
         except DataError as exc:  # every file's problems, not only the first file's
             file_errors.extend(exc.problems)
             continue

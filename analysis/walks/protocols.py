@@ -9,7 +9,9 @@ A delivery (``data/raw/trygghetsvandringar/``) holds
 * one protocol per walk (CSV in UTF-8 or cp1252, or Excel), one row per observation.
 
 Headers are matched through ``walk_vocabulary.yaml`` (case, spacing and å/ä/ö are
-ignored). Every row is kept in the returned frames with its problems listed
+ignored). Plausibility limits: ``Deltagare`` is a whole number from 0 to ``max_count``;
+every date (walk, status, target) lies in the years ``earliest_year``..``latest_year``
+(``analysis.settings.Settings``). Every row is kept in the returned frames with its problems listed
 beside it; nothing is dropped here. The caller (``analysis.walks.load``) splits
 accepted from rejected rows and checks the row accounting.
 """
@@ -23,10 +25,19 @@ import numpy as np
 import pandas as pd
 
 from analysis import problems as P
-from analysis.dates import DATE_DTYPE, DATE_HINT, parse_dates
+from analysis.dates import (
+    DATE_DTYPE,
+    DATE_HINT,
+    outside_years,
+    parse_dates,
+    window_hint,
+    years_text,
+)
 from analysis.files import RawTable, parse_numbers
 from analysis.files import map_headers as _map_headers
+from analysis.formatting import sv_count
 from analysis.problems import DataError, Problem
+from analysis.settings import Settings
 from analysis.text import match_key
 from analysis.walks.terms import WalkVocabulary
 
@@ -62,13 +73,17 @@ def crs_code(value: object) -> str | None:
 
 @dataclass
 class Checked:
-    """A table read into canonical columns, every row kept; ``problems`` are (row index, Problem)."""
+    """A table read into canonical columns, every row kept; ``problems`` are (row index, Problem).
+
+    ``years`` is the plausible window of every date in it (first and last year, inclusive).
+    """
 
     table: RawTable
     frame: pd.DataFrame
     found: dict[str, str]
     problems: list[tuple[int, Problem]] = field(default_factory=list)
     notices: list[Problem] = field(default_factory=list)
+    years: tuple[int, int] = (Settings.earliest_year, Settings.latest_year)
 
     def add_one(self, i: int, column: str, value: object, reason: str, message: str,
                 hint: str = "") -> None:
@@ -128,6 +143,8 @@ def _terms(chk: Checked, column: str, vocabulary: WalkVocabulary, field_name: st
 
 
 def _dates(chk: Checked, column: str, required: bool, label: str) -> pd.Series:
+    """The dates of a column; one that is not a date, or lies outside ``chk.years``, is a
+    problem and becomes NaT (it is never used)."""
     raw = _text(chk.table, chk.found, column)
     dates = parse_dates(raw)
     chk.add((dates.isna() & (raw != "")).to_numpy(), column, raw, P.BAD_DATE,
@@ -135,7 +152,10 @@ def _dates(chk: Checked, column: str, required: bool, label: str) -> pd.Series:
     if required:
         chk.add((raw == "").to_numpy(), column, raw, P.MISSING_VALUE, f"{label} saknas.",
                 DATE_HINT)
-    return dates
+    outside = outside_years(dates, *chk.years).to_numpy()
+    chk.add(outside, column, raw, P.IMPLAUSIBLE_DATE,
+            f"{label} ligger utanför åren {years_text(*chk.years)}.", window_hint(*chk.years))
+    return dates.mask(outside)
 
 
 # --- the walks table --------------------------------------------------------------------
@@ -145,13 +165,20 @@ WALK_COLUMNS = ["walk_id", "walk_date", "year", "locality", "route", "light", "m
                 "source_file", "source_row"]
 
 
-def check_walks(table: RawTable, vocabulary: WalkVocabulary) -> Checked:
-    """The walks table in canonical columns (every row kept; problems listed)."""
+def check_walks(table: RawTable, vocabulary: WalkVocabulary, *,
+                max_count: int = Settings.max_count,
+                earliest_year: int = Settings.earliest_year,
+                latest_year: int = Settings.latest_year) -> Checked:
+    """The walks table in canonical columns (every row kept; problems listed).
+
+    ``Deltagare`` must be a whole number from 0 to ``max_count``; ``Datum`` a date in the
+    years ``earliest_year``..``latest_year``.
+    """
     found, notices = map_headers(table, vocabulary, "walks")
     _missing_columns(table, found, ["walk_id", "walk_date", "locality"],
                      "vandringar.csv ska ha minst Vandring, Datum och Ort.")
     chk = Checked(table, pd.DataFrame(index=pd.RangeIndex(len(table.frame))), found,
-                  notices=notices)
+                  notices=notices, years=(earliest_year, latest_year))
     out = chk.frame
     out["walk_id"] = _text(table, found, "walk_id")
     chk.add((out["walk_id"] == "").to_numpy(), "walk_id", out["walk_id"], P.MISSING_VALUE,
@@ -167,12 +194,7 @@ def check_walks(table: RawTable, vocabulary: WalkVocabulary) -> Checked:
     out["route"] = _text(table, found, "route")
     out["light"] = _terms(chk, "light", vocabulary, "light", False, "ljus")
     out["mode"] = _terms(chk, "mode", vocabulary, "mode", False, "form")
-    ptext = _text(table, found, "participants")
-    pnum = parse_numbers(ptext)
-    bad = ((ptext != "") & (pnum.isna() | (pnum % 1 != 0) | (pnum < 0))).to_numpy()
-    chk.add(bad, "participants", ptext, P.BAD_NUMBER, "är inte ett antal deltagare.",
-            "Skriv ett heltal.")
-    out["participants"] = pnum.where(~bad).astype("Int64")
+    out["participants"] = _participants(chk, max_count)
     out["organiser"] = _text(table, found, "organiser")
     out["protocol_file"] = _text(table, found, "protocol_file")
     ctext = _text(table, found, "crs")
@@ -190,6 +212,21 @@ def check_walks(table: RawTable, vocabulary: WalkVocabulary) -> Checked:
     return chk
 
 
+def _participants(chk: Checked, max_count: int) -> pd.Series:
+    """``Deltagare`` as a whole number 0..``max_count`` (empty allowed); anything else
+    (text, decimals, a negative or absurd number such as 1e308) is a problem, never used."""
+    text = _text(chk.table, chk.found, "participants")
+    num = parse_numbers(text)
+    num = num.where(np.isfinite(num))  # inf (1e309) is not a number of people either
+    bad = ((text != "") & (num.isna() | (num % 1 != 0) | (num < 0) | (num > max_count))
+           ).fillna(True).to_numpy()
+    chk.add(bad, "participants", text, P.BAD_NUMBER,
+            f"är inte ett antal deltagare (tillåtet: ett heltal från 0 till "
+            f"{sv_count(max_count)}).",
+            "Skriv antalet deltagare som ett heltal, eller lämna cellen tom.")
+    return num.where(~bad).astype("Int64")
+
+
 # --- protocols ----------------------------------------------------------------------------
 
 OBSERVATION_COLUMNS = [
@@ -205,21 +242,25 @@ DATED_STATUSES = {"atgardad"}
 
 
 def check_protocol(table: RawTable, walks: pd.DataFrame, vocabulary: WalkVocabulary,
-                   crs: str | None = None, rejected_walks: frozenset[str] = frozenset()
-                   ) -> Checked:
+                   crs: str | None = None, rejected_walks: frozenset[str] = frozenset(), *,
+                   earliest_year: int = Settings.earliest_year,
+                   latest_year: int = Settings.latest_year) -> Checked:
     """One protocol in canonical columns (every row kept; problems listed).
 
     ``walks`` are the accepted walks (canonical walks table). The walk of a row is
     the protocol's ``Vandring`` column, else the walk whose ``Protokoll`` names the
     file. ``crs`` names the coordinate system of X/Y columns when neither the
-    protocol nor the walks table says it.
+    protocol nor the walks table says it. Status and target dates must lie in the
+    years ``earliest_year``..``latest_year`` (a status date after the follow-up date is
+    fine: it is simply not known yet on that date).
     """
     found, notices = map_headers(table, vocabulary, "protocol")
     wid = _protocol_walk_ids(table, found, walks)
     _missing_columns(table, found, ["observation", "category"],
                      "Ett protokoll behöver minst Observation och Kategori.")
     n = len(table.frame)
-    chk = Checked(table, pd.DataFrame(index=pd.RangeIndex(n)), found, notices=notices)
+    chk = Checked(table, pd.DataFrame(index=pd.RangeIndex(n)), found, notices=notices,
+                  years=(earliest_year, latest_year))
     _the_walk(chk, wid, walks, rejected_walks)
     _the_observation(chk, vocabulary)
     _where(chk, walks, crs)

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
+from analysis.files import read_yaml
 from analysis.paths import RESOURCES_DIR
 from analysis.text import match_key, suggest
 
@@ -130,13 +130,17 @@ def _term_list(field: str, spec: dict, source: str) -> TermList:
 
 
 def load_walk_vocabulary(path: str | os.PathLike | None = None) -> WalkVocabulary:
-    """Load the vocabulary (default: the bundled ``walk_vocabulary.yaml``)."""
+    """Load the vocabulary (default: the bundled ``walk_vocabulary.yaml``).
+
+    Read with ``analysis.files.read_yaml`` (no anchors or aliases, a size cap): a kommun
+    may edit the file, and a mistake in it gives a Swedish message, not a traceback.
+    """
     return _load(str(Path(path) if path else DEFAULT_VOCABULARY))
 
 
 @lru_cache(maxsize=4)
 def _load(path: str) -> WalkVocabulary:
-    spec = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    spec, _ = read_yaml(path, what="Ordlistan för trygghetsvandringar")
     name = Path(path).name
     terms = {f: _term_list(f, spec[f], name) for f in TERM_FIELDS}
     reasons = ReasonList({c: e["label"] for c, e in spec["decision_reason"].items()},
