@@ -17,8 +17,11 @@ $(STAMP): requirements.lock pyproject.toml
 install: $(STAMP)
 
 # `make lagesbild AR=2023` gör lägesbilden för ett valt år (standard: senaste).
+# make har en inbyggd variabel AR (= ar, arkivprogrammet): bara ett AR som användaren
+# anger på kommandoraden eller i miljön är ett år.
+YEAR_ARG = $(if $(filter command line environment,$(origin AR)),--ar $(AR))
 lagesbild: $(STAMP)
-	$(BIN)/trygghet build $(if $(AR),--ar $(AR)) && $(BIN)/trygghet notebooks
+	$(BIN)/trygghet build $(YEAR_ARG) && $(BIN)/trygghet notebooks
 
 # JupyterLab i notebooks/ (kör `make lagesbild` först så att data/processed/ finns).
 jupyter: $(STAMP)

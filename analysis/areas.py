@@ -1,7 +1,7 @@
 """The survey's reporting areas and the years each definition is valid for.
 
 Area definitions are versioned by year: the same code can mean a different
-territory after a redrawing (Eslövs tätort lost the centrum in 2023). A change
+territory after a redrawing (a town area that lost its centre to a new area). A change
 between two years is comparable only when one version covers both years.
 
 The register is delivered as ``omraden/omradesindelning.csv`` with the columns

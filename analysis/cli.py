@@ -1,9 +1,14 @@
 """The command ``trygghet`` (also ``python -m analysis``).
 
+    trygghet ny KOMMUN [--ar ÅR] [--rot MAPP]
     trygghet build [--demo | --egna] [--ar ÅR] [--karantan] [--kontroll] [--rot MAPP]
     trygghet demo [--rot MAPP]
     trygghet validate FIL [FIL ...] [--omraden FIL] [--mappning FIL] [--ar ÅR]
     trygghet notebooks [--ar ÅR] [--rot MAPP]
+
+``validate`` uses the ``kolumnmappning.csv`` beside the files (unless ``--mappning`` names
+one) and never reads it, a README or the templates as a survey file; the area register is
+the ``omraden/`` folder beside the survey folder (unless ``--omraden`` names one).
 
 Exit codes: 0 = klart, 1 = fel i indata (meddelandet säger fil, rad och kolumn),
 2 = felaktigt anrop.
@@ -22,11 +27,20 @@ from pathlib import Path
 from analysis.areas import read_area_register
 from analysis.codebook import load_codebook
 from analysis.demo import write_demo
+from analysis.files import QUIET_FILES
 from analysis.notebooks import run_notebooks
+from analysis.onboarding import check_register_exists, next_steps, shown_path, start_kommun
 from analysis.outputs import WORK_DIR
-from analysis.paths import AREA_REGISTER_FILE, AREAS_DIR, has_own_raw_files, project_paths, raw_source
+from analysis.paths import (
+    AREA_REGISTER_FILE,
+    AREAS_DIR,
+    COLUMN_MAPPING_FILE,
+    has_own_raw_files,
+    project_paths,
+    raw_source,
+)
 from analysis.pipeline import build
-from analysis.problems import DataError, format_report
+from analysis.problems import DataError, Problem, format_report
 from analysis.survey import load_survey, read_column_mapping
 
 # argparse's own error texts, in Swedish.
@@ -70,6 +84,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--rot", default=None,
                         help="projektets rotmapp (standard: den här klonen)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="KOMMANDO")
+    n = sub.add_parser("ny", help="börja med en ny kommun: inställningar, kommungräns och "
+                                  "mallar i data/raw/ (skriver aldrig över något)")
+    n.add_argument("kommun", metavar="KOMMUN",
+                   help="kommunens namn eller kommunkod, t.ex. \"Upplands Väsby\" eller 0114")
+    n.add_argument("--ar", type=int, default=None, metavar="ÅR",
+                   help="året i mallarnas exempel (standard: i år)")
     b = sub.add_parser("build", help="bygg alla bearbetade tabeller från data/raw/")
     source = b.add_mutually_exclusive_group()
     source.add_argument("--demo", action="store_true",
@@ -125,35 +145,128 @@ def _notebooks(args) -> int:
     return 0
 
 
-def _validate(args) -> int:
+def _ny(args) -> int:
+    started = start_kommun(args.rot, args.kommun, year=args.ar)
     paths = project_paths(args.rot)
-    register_path = (Path(args.omraden) if args.omraden
-                     else raw_source(paths) / AREAS_DIR / AREA_REGISTER_FILE)
-    register = read_area_register(register_path)
+    k = started.kommun
+    print(f"{k.official_name} (kommunkod {k.code}).")
+    for path in started.written:
+        print(f"  Skrev {shown_path(path)}")
+    for path in started.kept:
+        print(f"  Fanns redan, skrevs inte över: {shown_path(path)}")
+    if not started.written:
+        print("Inget skrevs: alla filer fanns redan.")
+    command = _command_name() + ("" if args.rot is None else f" --rot {args.rot}")
+    print("\nNästa steg:")
+    for line in next_steps(paths, command):
+        print(f"  {line}")
+    return 0
+
+
+def _command_name() -> str:
+    """How the user called us, for commands we print: ``.venv/bin/trygghet`` when started
+    so, ``python -m analysis`` for the module, else ``trygghet``."""
+    called = Path(sys.argv[0]) if sys.argv and sys.argv[0] else Path("trygghet")
+    if called.name == "trygghet" and called.parent != Path("."):
+        return shown_path(called)
+    if called.name == "__main__.py" and called.parent.name == "analysis":
+        return "python -m analysis"
+    return "trygghet"
+
+
+def _survey_args(names: list[str]) -> tuple[list[Path], list[Path]]:
+    """(the survey files to check, the mapping files given among them): a mapping file or a
+    README given on the command line (``trygghetsmatning/*``) is never read as a survey."""
+    files, mappings = [], []
+    for name in names:
+        path = Path(name)
+        if path.name == COLUMN_MAPPING_FILE:
+            mappings.append(path)
+        elif path.name not in QUIET_FILES and not path.is_dir():
+            files.append(path)
+    return files, mappings
+
+
+def _validate(args) -> int:
     codebook = load_codebook()
-    mapping = read_column_mapping(args.mappning, codebook) if args.mappning else None
+    files, _ = _survey_args(args.files)
+    by_folder: dict[Path, list[Path]] = {}
+    for path in files:
+        by_folder.setdefault(path.resolve().parent, []).append(path)
     bad = 0
-    for name in args.files:
-        try:
-            delivery = load_survey([name], register=register, codebook=codebook,
-                                   mapping=mapping, year=args.ar)
-        except DataError as exc:
-            print(str(exc))
-            bad += 1
-            continue
-        for fname, acc in delivery.accounting.items():
-            print(f"{fname}: {acc['lasta']} rader, {acc['godkanda']} godkända, "
-                  f"{acc['avvisade']} avvisade.")
-        for note in delivery.notices:
-            print(f"  Obs: {note.format()}")
-        if delivery.problems:
-            print(format_report(delivery.problems, "Fel"))
-            bad += 1
+    for folder, group in by_folder.items():
+        # the register beside the survey folder (data/raw/omraden/ for data/raw/trygghetsmatning/)
+        # (a file outside the raw folder is checked against the project's own register)
+        beside = folder.parent / AREAS_DIR / AREA_REGISTER_FILE
+        project = raw_source(project_paths(args.rot)) / AREAS_DIR / AREA_REGISTER_FILE
+        register_path = (Path(args.omraden) if args.omraden
+                         else beside if beside.is_file() or not project.is_file() else project)
+        check_register_exists(register_path)
+        register = read_area_register(register_path)
+        mapping_path = (Path(args.mappning) if args.mappning else folder / COLUMN_MAPPING_FILE)
+        mapping = None
+        if args.mappning or mapping_path.is_file():
+            mapping = read_column_mapping(mapping_path, codebook)
+            print(f"Kolumnmappning: {shown_path(mapping_path)} ({len(mapping)} rader).")
+        for path in group:
+            bad += _validate_one(path, register, codebook, mapping, args.ar)
+    if not files:
+        print("Inga enkätfiler att kontrollera (kolumnmappning.csv och README läses inte som "
+              "enkät).")
+        return 1
     if bad:
-        print(f"{bad} av {len(args.files)} filer har fel.")
+        print(f"{bad} av {len(files)} filer har fel.")
         return 1
     print("Inga fel hittades.")
     return 0
+
+
+def _validate_one(path: Path, register, codebook, mapping, year) -> int:
+    """Check one survey file and print what was found; 1 if it has problems, else 0."""
+    try:
+        delivery = load_survey([path], register=register, codebook=codebook,
+                               mapping=mapping, year=year)
+    except DataError as exc:
+        print(str(exc))
+        return 1
+    for fname, acc in delivery.accounting.items():
+        print(f"{fname}: {acc['lasta']} rader, {acc['godkanda']} godkända, "
+              f"{acc['avvisade']} avvisade.")
+    for note in delivery.notices:
+        print(f"  Obs: {note.format()}")
+    if delivery.problems:
+        print(format_report(compact_problems(delivery.problems), "Fel"))
+        return 1
+    return 0
+
+
+def compact_problems(problems: list[Problem]) -> list[Problem]:
+    """Identical problems on many rows (the same unknown area on 60 rows) as one line that
+    names the rows: ``enkat.csv, rad 182–241 (60 rader)``. Order of first appearance."""
+    groups: dict[tuple, list[Problem]] = {}
+    for p in problems:
+        groups.setdefault((p.file, p.column, p.value, p.reason, p.message, p.hint), []).append(p)
+    out = []
+    for (file, column, value, reason, message, hint), same in groups.items():
+        rows = sorted({p.row for p in same if p.row is not None})
+        if len(rows) < 2:
+            out.extend(same)
+            continue
+        where = f"{file}, rad {_row_ranges(rows)} ({len(rows)} rader)"
+        out.append(Problem(where, None, column, value, reason, message, hint))
+    return out
+
+
+def _row_ranges(rows: list[int], shown: int = 6) -> str:
+    """``[3, 4, 5, 9]`` -> ``"3–5, 9"`` (at most ``shown`` runs, then "…")."""
+    runs: list[list[int]] = []
+    for r in rows:
+        if runs and r == runs[-1][1] + 1:
+            runs[-1][1] = r
+        else:
+            runs.append([r, r])
+    text = [f"{a}–{b}" if b > a else str(a) for a, b in runs]
+    return ", ".join(text[:shown]) + (", …" if len(text) > shown else "")
 
 
 def _crash_report(root, exc: BaseException) -> Path | None:
@@ -178,7 +291,7 @@ def main(argv: list[str] | None = None) -> int:
     fullständiga felutskriften skrivs till en fil och sökvägen sägs), 130 = avbrutet.
     """
     args = _parser().parse_args(argv)
-    handler = {"build": _build, "demo": _demo, "validate": _validate,
+    handler = {"ny": _ny, "build": _build, "demo": _demo, "validate": _validate,
                "notebooks": _notebooks}[args.command]
     try:
         return handler(args)

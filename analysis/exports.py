@@ -12,6 +12,13 @@ rules and what every column means.
 
 Only disclosure-controlled tables are exported; respondent rows and free text
 never reach these functions.
+
+Every export comes in two flavours (``csv_pair``, the one function every export goes
+through): the Excel CSV above in ``csv/``, and a tidy machine-readable copy for Power BI,
+R and Python in ``csv/maskinlasbar/`` with the same rows, columns, headers and data
+dictionary: UTF-8 without BOM, ``,`` between columns, ``.`` as decimal point, LF line ends,
+codes as plain text (``01``, not ``="01"``), dates ``ÅÅÅÅ-MM-DD``, values exactly as they
+are (no ``'`` prefix: the copy is for programs, not for Excel; ``MACHINE_README`` says so).
 """
 
 from __future__ import annotations
@@ -21,12 +28,22 @@ from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from analysis.codebook import Codebook, load_codebook
-from analysis.formatting import csv_decimal, csv_int, csv_yes_no
+from analysis.crime.present import (
+    CSV_CODE_COLUMNS,
+    CSV_DESCRIPTIONS,
+    CSV_NAME,
+    crime_dictionary_lines,
+    crime_for_sharing,
+)
+from analysis.disclosure import MAX_CV, MAX_RELATIVE_WIDTH, RELATIVE_MIN_WIDTH
+from analysis.formatting import csv_decimal, csv_int, csv_yes_no, sv_number, sv_percent
 from analysis.promises.present import indicator_sentence
 from analysis.settings import Settings
-from analysis.vocabulary import COLUMNS, INDICATORS, PROMISES, PROPORTION_INDICATORS
+from analysis.vocabulary import COLUMNS, FLAGS, INDICATORS, NARRATIVE, PROMISES, PROPORTION_INDICATORS
 
 EXPORT_DIR = "csv"
 # Columns of the exports that hold codes to keep as text (leading zeros).
@@ -63,9 +80,7 @@ def neutralise(value: str) -> str:
     CSV injection): Excel and LibreOffice then show it as text instead of evaluating
     ``=HYPERLINK(...)`` or ``+1+1``. Everything else is returned unchanged.
     """
-    if value.startswith(FORMULA_START) and not PLAIN_NUMBER.fullmatch(value):
-        return "'" + value
-    return value
+    return str(_neutralised(pd.Series([value], dtype="string"), code=False)[0].iloc[0])
 
 
 def _code_columns(frame: pd.DataFrame, code_columns: Iterable[str] | None) -> set[str]:
@@ -87,12 +102,42 @@ def csv_field(value: str, *, code: bool = False) -> str:
     neutralised value, and any value holding ``;``, ``"``, CR or LF, is put in double
     quotes with inner quotes doubled, so no value can split a cell or a row.
     """
-    if code and ZERO_CODE_TEXT.fullmatch(value):
-        return value
-    safe = neutralise(value)
-    if safe != value or _NEEDS_QUOTES.search(safe):
-        return '"' + safe.replace('"', '""') + '"'
-    return safe
+    return str(_fields(pd.Series([value], dtype="string"), code)[0].iloc[0])
+
+
+def _neutralised(text: pd.Series, code: bool, plain: re.Pattern = PLAIN_NUMBER
+                 ) -> tuple[pd.Series, pd.Series]:
+    """(the values as a spreadsheet must show them, which got the ``'`` prefix): vectorised
+    ``neutralise``; in a code column Excel's text form ``="01"`` is left as it is. ``plain``
+    is how a number of ours looks (decimal comma in the Excel CSV, point in the tidy one)."""
+    text = text.astype("string").fillna("")
+    starts = text.str.startswith(FORMULA_START) & ~text.str.fullmatch(plain.pattern)
+    starts = starts.fillna(False)
+    if code:
+        starts &= ~text.str.fullmatch(ZERO_CODE_TEXT.pattern).fillna(False)
+    return text.where(~starts, "'" + text), starts
+
+
+def _fields(uniques: pd.Series, code: bool) -> tuple[pd.Series, pd.Series]:
+    """``csv_field`` of many distinct values at once (vectorised), and which were neutralised."""
+    text = uniques.astype("string").fillna("")
+    safe, starts = _neutralised(text, code)
+    quote = starts | safe.str.contains(_NEEDS_QUOTES.pattern, regex=True).fillna(False)
+    if code:
+        quote &= ~text.str.fullmatch(ZERO_CODE_TEXT.pattern).fillna(False)
+    fields = safe.where(~quote, '"' + safe.str.replace('"', '""', regex=False) + '"')
+    return fields, starts
+
+
+def _column_fields(values: pd.Series, code: bool) -> tuple[np.ndarray, int]:
+    """Every cell of one column as a CSV field (``csv_field``), computed once per distinct
+    value; and how many cells were neutralised."""
+    codes, uniques = pd.factorize(values.astype("string").fillna(""), sort=False)
+    fields, changed = _fields(pd.Series(uniques, dtype="string"), code)
+    fields = np.append(fields.to_numpy(dtype=object), "")
+    changed = np.append(changed.to_numpy(dtype=bool), False)
+    counts = np.bincount(codes[codes >= 0], minlength=len(uniques) + 1)
+    return fields[codes], int(counts[changed].sum())
 
 
 def excel_csv(frame: pd.DataFrame, code_columns: Iterable[str] | None = None) -> bytes:
@@ -103,32 +148,133 @@ def excel_csv(frame: pd.DataFrame, code_columns: Iterable[str] | None = None) ->
     ``code_columns`` names the columns that hold codes (default: those of ``CODE_COLUMNS``
     in the frame); only there does ``="01"`` from ``excel_text`` stay Excel's text form;
     anywhere else ``="…"`` is user text and is neutralised. Missing values are written
-    empty.
+    empty. Each distinct value is turned into a field once and the lines are joined
+    column-wise, so a table of millions of rows is written in seconds.
     """
     codes = _code_columns(frame, code_columns)
-    flags = [str(c) in codes for c in frame.columns]
-    lines = [";".join(csv_field(str(c)) for c in frame.columns)]
-    for row in frame.astype("string").fillna("").itertuples(index=False):
-        lines.append(";".join(csv_field(str(v), code=f) for v, f in zip(row, flags, strict=True)))
-    return "".join(line + "\r\n" for line in lines).encode("utf-8-sig")
+    header = ";".join(csv_field(str(c)) for c in frame.columns)
+    if len(frame) == 0:
+        return (header + "\r\n").encode("utf-8-sig")
+    columns = [pa.array(_column_fields(frame[c], str(c) in codes)[0], type=pa.large_string())
+               for c in frame.columns]
+    sep, end = pa.scalar(";", pa.large_string()), pa.scalar("\r\n", pa.large_string())
+    empty = pa.scalar("", pa.large_string())
+    lines = pc.binary_join_element_wise(*columns, sep) if len(columns) > 1 else columns[0]
+    lines = pc.binary_join_element_wise(lines, empty, end)  # every line ends with CRLF
+    del columns
+    # The lines lie one after another in the array's data buffer: that is the file's body.
+    offsets = np.frombuffer(lines.buffers()[1], dtype=np.int64)[lines.offset:
+                                                                 lines.offset + len(lines) + 1]
+    body = lines.buffers()[2].to_pybytes()[offsets[0]:offsets[-1]]
+    return "\ufeff".encode() + (header + "\r\n").encode("utf-8") + body
 
 
 def neutralised_cells(frame: pd.DataFrame, code_columns: Iterable[str] | None = None) -> int:
     """How many cells (headers included) ``excel_csv`` writes with the ``'`` prefix."""
     codes = _code_columns(frame, code_columns)
     count = sum(neutralise(str(c)) != str(c) for c in frame.columns)
+    return count + sum(_column_fields(frame[c], str(c) in codes)[1] for c in frame.columns)
+
+
+# --- the machine-readable flavour ---------------------------------------------------------
+
+MACHINE_DIR = "maskinlasbar"
+MACHINE_README = "LASMIG.txt"
+_DECIMAL_COMMA = re.compile(r"-?\d+(,\d+)?")
+
+
+def machine_readable(frame: pd.DataFrame, code_columns: Iterable[str] | None = None
+                     ) -> pd.DataFrame:
+    r"""The cells of an Excel-ready frame as a program reads them (a new frame).
+
+    In a code column (``code_columns``, default as in ``excel_csv``) Excel's text form
+    ``="01"`` becomes ``01``. A column whose every filled cell is one of our numbers with a
+    decimal comma (``-?\d+(,\d+)?``, as ``analysis.formatting.csv_decimal`` writes them)
+    gets a decimal point instead. Everything else (text, ja/nej, ISO dates, years) is
+    unchanged, so the same data dictionary describes both files.
+    """
+    codes = _code_columns(frame, code_columns)
+    out = frame.copy()
+    for col in out.columns:
+        text = out[col].astype("string")
+        if str(col) in codes:
+            wrapped = text.str.fullmatch(ZERO_CODE_TEXT.pattern).fillna(False)
+            out[col] = text.where(~wrapped, text.str.slice(2, -1))
+            continue
+        filled = text.dropna()
+        filled = filled[filled != ""]
+        if len(filled) and filled.str.contains(",", regex=False).any() and \
+                filled.str.fullmatch(_DECIMAL_COMMA.pattern).all():
+            out[col] = text.str.replace(",", ".", regex=False)
+    return out
+
+
+TIDY_NUMBER = re.compile(r"-?\d+(\.\d+)?([eE][-+]?\d+)?")
+
+
+def tidy_csv(frame: pd.DataFrame) -> bytes:
+    """A frame as machine-readable CSV bytes: UTF-8 without BOM, ``,``, LF, a field quoted
+    only when it holds ``,``, ``"`` or a line break (RFC 4180), missing values empty.
+
+    Text that a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab, CR at the
+    start, not a number) gets the same leading ``'`` as in the Excel CSV, in case the file is
+    opened in a spreadsheet; numbers (``-0.26``) and codes are written as they are."""
+    safe = pd.DataFrame(index=frame.index)
     for col in frame.columns:
-        code = str(col) in codes
-        count += sum(neutralise(v) != v and not (code and ZERO_CODE_TEXT.fullmatch(v))
-                     for v in frame[col].astype("string").fillna(""))
-    return count
+        codes, uniques = pd.factorize(frame[col].astype("string").fillna(""), sort=False)
+        shown, _ = _neutralised(pd.Series(uniques, dtype="string"), False, TIDY_NUMBER)
+        safe[col] = np.append(shown.to_numpy(dtype=object), "")[codes]
+    text = safe.to_csv(index=False, lineterminator="\n", na_rep="")
+    return text.encode("utf-8")
+
+
+def csv_pair(name: str, excel_frame: pd.DataFrame, tidy_frame: pd.DataFrame | None = None,
+             code_columns: Iterable[str] | None = None) -> dict[str, bytes]:
+    """Both flavours of one export: ``{"csv/<name>.csv": Excel CSV,
+    "csv/maskinlasbar/<name>.csv": tidy CSV}``.
+
+    ``tidy_frame`` defaults to ``machine_readable(excel_frame, code_columns)`` (the same
+    cells with decimal points and plain codes). Every export goes through this function;
+    its data dictionary (``csv/<name>_dataordlista.txt``) describes both files.
+    """
+    tidy = machine_readable(excel_frame, code_columns) if tidy_frame is None else tidy_frame
+    if list(map(str, tidy.columns)) != list(map(str, excel_frame.columns)):
+        raise ValueError(f"{name}: den maskinläsbara filen ska ha samma kolumner som Excel-filen")
+    return {f"{EXPORT_DIR}/{name}.csv": excel_csv(excel_frame, code_columns),
+            f"{EXPORT_DIR}/{MACHINE_DIR}/{name}.csv": tidy_csv(tidy)}
+
+
+MACHINE_README_TEXT = """Maskinläsbara CSV-filer (för Power BI, R och Python)
+=====================================================
+
+Samma filer som i reports/csv/, med samma rader, kolumner och rubriker; dataordlistan
+bredvid Excel-filen (../<namn>_dataordlista.txt) beskriver båda. Skillnaden är formatet:
+
+- UTF-8 utan BOM, komma mellan kolumner, radslut LF;
+- decimalpunkt (12.5, inte 12,5), inga tusentalsavgränsare;
+- koder som vanlig text (01, inte ="01"): läs kodkolumner som text, t.ex.
+  R: read.csv("skattningar.csv", colClasses = c("Område" = "character"), check.names = FALSE)
+  Python: pandas.read_csv("skattningar.csv", dtype={"Område": str});
+- datum skrivs ÅÅÅÅ-MM-DD, tomma celler är saknade värden, ja/nej som i Excel-filen.
+
+Värdena står som i underlaget, med ett undantag: en text som ett kalkylprogram skulle köra
+som formel (den börjar med =, +, -, @ eller tabb och är inget tal) får en inledande apostrof,
+som i Excel-filen, ifall filen ändå öppnas i Excel. Tal som -0.26 skrivs som de är. Öppna
+filerna i ett program för data; för Excel finns Excel-filen i reports/csv/.
+"""
 
 
 def _item_labels(codebook: Codebook, indicators: pd.Series, items: pd.Series) -> pd.Series:
     """The Swedish label of each row's item: a question, or (for problemindex) a group of
     questions. Item and group codes can coincide ("missbruk"), so the indicator decides."""
-    return pd.Series([codebook.label(i, ind) for ind, i in zip(indicators, items, strict=True)],
-                     index=items.index, dtype="string")
+    ind_codes, ind_values = pd.factorize(indicators.astype("string"), sort=False)
+    item_codes, item_values = pd.factorize(items.astype("string"), sort=False)
+    pair = ind_codes.astype(np.int64) * max(len(item_values), 1) + item_codes
+    codes, uniques = pd.factorize(pair, sort=False)
+    labels = np.array([codebook.label(item_values[u % max(len(item_values), 1)],
+                                      ind_values[u // max(len(item_values), 1)])
+                       for u in uniques], dtype=object)
+    return pd.Series(labels[codes], index=items.index, dtype="string")
 
 
 def _scaled(table: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
@@ -139,12 +285,14 @@ def _scaled(table: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
 
 def _number_columns(table: pd.DataFrame, columns: list[str]) -> dict[str, pd.Series]:
     factor, decimals = _scaled(table)
+    one = (decimals == 1).to_numpy()
     out = {}
     for col in columns:
         scaled = table[col] * factor
-        one = csv_decimal(scaled, 1)
-        two = csv_decimal(scaled, 2)
-        out[col] = one.where(decimals == 1, two)
+        text = pd.Series("", index=table.index, dtype="string")
+        text[one] = csv_decimal(scaled[one], 1)
+        text[~one] = csv_decimal(scaled[~one], 2)
+        out[col] = text
     return out
 
 
@@ -167,6 +315,9 @@ def estimates_for_sharing(estimates: pd.DataFrame, codebook: Codebook | None = N
         COLUMNS["ci_low"]: nums["ci_low"],
         COLUMNS["ci_high"]: nums["ci_high"],
         COLUMNS["n"]: csv_int(estimates["n"]),
+        COLUMNS["cv"]: csv_decimal(estimates["cv"].where(~estimates["suppressed"].astype(bool))
+                                   if "cv" in estimates else pd.Series(np.nan, index=estimates.index),
+                                   2),
         COLUMNS["suppressed"]: csv_yes_no(estimates["suppressed"]),
         COLUMNS["uncertain"]: csv_yes_no(estimates["uncertain"]),
         COLUMNS["flag_reason"]: estimates["flag_reason"].fillna(""),
@@ -194,6 +345,8 @@ def changes_for_sharing(changes: pd.DataFrame, codebook: Codebook | None = None)
         "Skattning andra året": nums["estimate_to"],
         COLUMNS["delta"]: nums["delta"],
         COLUMNS["p_bh"]: csv_decimal(changes["p_bh"], 4),
+        "Prövad": csv_yes_no(changes["tested"]) if "tested" in changes
+        else csv_yes_no(changes["p_bh"].notna()),
         COLUMNS["significant"]: csv_yes_no(changes["significant"]),
         COLUMNS["comparable"]: csv_yes_no(changes["comparable"]),
         COLUMNS["suppressed"]: csv_yes_no(changes["suppressed"]),
@@ -212,25 +365,58 @@ def data_dictionary(title: str, frame: pd.DataFrame, descriptions: dict[str, str
                     neutralised: int = 0) -> bytes:
     """A short Swedish data dictionary to lay beside an exported CSV.
 
-    ``neutralised`` (from ``neutralised_cells``): when any cell got the ``'`` prefix, a
-    line says which values and why.
+    Says in plain Swedish how the numbers were made, when a number is not shown and when
+    it is marked uncertain, with the thresholds in force (``settings`` and
+    ``analysis.disclosure``), never why a particular cell is hidden. ``neutralised`` (from
+    ``neutralised_cells``): when any cell got the ``'`` prefix, a line says which values
+    and why.
     """
+    # local imports: the rest of this module is being rewritten elsewhere
+
     s = settings
+    level = sv_percent(s.level, trim=True)
+    pp = sv_number(100 * s.max_halfwidth_share, 1, trim=True)
     lines = [
         title, "=" * len(title), "",
         f"Källa: {source}.",
         f"Undersökningsår: {', '.join(str(y) for y in years)}.",
         "Metod: designbaserade skattningar (stratifierat urval, vikter för bortfall) med "
-        f"{int(s.level * 100)} % konfidensintervall; förändringar med z-test och "
-        "Benjamini–Hochberg-justerade p-värden. Se docs/metod.md.",
+        f"{level} konfidensintervall. För andelar används Korn–Graubards intervall, som "
+        "också ger en andel på 0 % eller 100 % ett intervall med rätt bredd. Se "
+        "docs/metod.md.",
         f"Poängsättning av problemfrågor: {s.scoring} (Inget problem alls = 0, mycket/ganska "
         "litet = 1, ganska stort = 2, mycket stort = 3). Problemindex är vårt eget, inte "
-        "polisens 0–6-index.",
-        f"Röjandekontroll: inget värde från färre än {s.min_n} svar; andelar där "
-        f"1–{s.min_count - 1} personer står bakom täljaren döljs; sekundär undertryckning "
-        f"skyddar dolda värden; {s.min_n}–{s.uncertain_n - 1} svar eller breda intervall "
-        "markeras som osäkra. Antal svar under "
-        f"{s.min_cell} visas inte.",
+        "polisens 0–6-index; en person räknas i index när hen svarat på minst hälften av "
+        "frågorna i det.",
+        "Andel Vet ej redovisas bara för frågor som hade svarsalternativet Vet ej det året.",
+        "Förändringar: z-test, med p-värden justerade för många jämförelser "
+        "(Benjamini–Hochberg) inom varje mått och år – till exempel alla områdens andel stort "
+        "problem till samma år. Andelen Vet ej justeras för sig. För en problemfråga prövas "
+        "andelen stort problem, inte också medelpoängen. Problemindex jämförs bara när samma "
+        "frågor ingår båda åren.",
+        "Röjandekontroll: en siffra visas inte när den bygger på färre än "
+        f"{s.min_n} svar, när så få personer står bakom en andel att de skulle kunna pekas ut "
+        f"(1–{s.min_count - 1} personer i täljaren eller i resten), när färre än "
+        f"{s.min_cell} har svarat på frågan i något av dess mått, eller när alla har svarat "
+        "likadant. För att en dold siffra "
+        "inte ska kunna räknas fram ur andra – till exempel som hela kommunen minus övriga "
+        "områden, kvinnor och män, åldersgrupperna, eller ett mått minus ett annat för samma "
+        "fråga – döljs samtidigt andra celler i samma tabell: ett annat område, en annan grupp "
+        "eller ibland hela kommunen. Alla dolda celler ser likadana ut: värde, intervall och "
+        f"antal svar saknas (eller visas som {NARRATIVE['suppressed_symbol']}) och anmärkningen "
+        f"är \u201d{FLAGS['suppressed']}\u201d. Varför en viss cell är dold redovisas inte.",
+        "Osäker: siffran visas men ska läsas med försiktighet. Det gäller när den bygger på "
+        f"{s.min_n}–{s.uncertain_n - 1} svar; när konfidensintervallet sträcker sig mer än "
+        f"{pp} procentenheter (andelar) eller "
+        f"{sv_number(s.max_halfwidth_mean, 2).rstrip('0').rstrip(',')} poäng (medelvärden) "
+        "åt något håll "
+        "från värdet; när osäkerheten är stor i förhållande till värdet – medelfelet är mer "
+        f"än {sv_percent(MAX_CV, trim=True)} av värdet, eller (för andelar) intervallet är "
+        f"mer än {sv_number(MAX_RELATIVE_WIDTH, 1, trim=True)} gånger så brett som andelen "
+        "eller som resten upp till 100 % (andelar med ett intervall smalare än "
+        f"{sv_number(100 * RELATIVE_MIN_WIDTH, 1, trim=True)} procentenheter räknas inte som "
+        "osäkra av det skälet); och när svaren, med hänsyn till vikterna, väger som färre än "
+        f"{s.min_n} svar. Kolumnen Anmärkning säger vilket av skälen som gäller.",
         FORMAT_LINE,
         MANIFEST_LINE,
     ]
@@ -260,14 +446,22 @@ ESTIMATE_DESCRIPTIONS = {
     COLUMNS["item"]: "frågans kod i kodboken, eller en grupp av frågor för problemindex",
     COLUMNS["item_label"]: "frågans text i korthet",
     "Enhet": "procent för andelar, poäng (0–3) för medelpoäng och problemindex",
-    COLUMNS["estimate"]: "skattat värde (tom om undertryckt)",
-    COLUMNS["ci_low"]: "nedre gräns för 95 % konfidensintervall",
-    COLUMNS["ci_high"]: "övre gräns för 95 % konfidensintervall",
-    COLUMNS["n"]: "antal svarande som besvarat frågan (ovägt)",
-    COLUMNS["suppressed"]: "ja = värdet visas inte av sekretesskäl",
-    COLUMNS["uncertain"]: "ja = värdet är osäkert (få svar eller brett intervall)",
-    COLUMNS["flag_reason"]: "varför värdet är undertryckt eller osäkert",
+    COLUMNS["estimate"]: "skattat värde; saknas när värdet inte visas (röjandekontroll)",
+    COLUMNS["ci_low"]: "nedre gräns för 95 % konfidensintervall (andelar: Korn–Graubard)",
+    COLUMNS["ci_high"]: "övre gräns för 95 % konfidensintervall (andelar: Korn–Graubard)",
+    COLUMNS["n"]: "antal svarande som besvarat frågan (ovägt); saknas när värdet inte visas",
+    COLUMNS["cv"]: "medelfelet delat med skattningen; över 0,3 räknas skattningen som osäker",
+    COLUMNS["n_eff"]: "hur många svar skattningen väger som, med hänsyn till vikterna (högst "
+                      "antal svar)",
+    COLUMNS["suppressed"]: "ja = värdet visas inte (röjandekontroll)",
+    COLUMNS["uncertain"]: "ja = värdet är osäkert: få svar, brett intervall eller stor "
+                          "osäkerhet i förhållande till värdet",
+    COLUMNS["flag_reason"]: "\u201dVisas inte (röjandekontroll)\u201d för dolda värden; för "
+                            "osäkra värden varför de är osäkra",
     COLUMNS["scoring"]: "poängsättning av problemfrågorna",
+    "Redovisas efter": "Kön eller Åldersgrupp för skattningar per grupp i hela kommunen; tomt "
+                       "för områden och hela kommunen",
+    "Grupp": "gruppen (t.ex. Kvinna eller 16–24) för skattningar per kön eller åldersgrupp",
 }
 CHANGE_DESCRIPTIONS = ESTIMATE_DESCRIPTIONS | {
     COLUMNS["year_from"]: "första året i jämförelsen",
@@ -276,14 +470,34 @@ CHANGE_DESCRIPTIONS = ESTIMATE_DESCRIPTIONS | {
     "Skattning första året": "skattat värde första året",
     "Skattning andra året": "skattat värde andra året",
     COLUMNS["delta"]: "andra året minus första året",
-    COLUMNS["p_bh"]: "p-värde justerat för många jämförelser (Benjamini–Hochberg)",
+    COLUMNS["p_bh"]: "p-värde justerat för många jämförelser (Benjamini–Hochberg inom samma "
+                     "mått och år); saknas när förändringen inte prövas",
     COLUMNS["significant"]: "ja = justerat p-värde under 0,05",
-    COLUMNS["comparable"]: "nej = områdets gränser ändrades mellan åren; ingen förändring räknas",
+    COLUMNS["comparable"]: "nej = områdets gränser ändrades mellan åren, eller problemindex "
+                           "bygger på olika frågor de två åren; ingen förändring räknas",
+    "Prövad": "ja = förändringen är prövad; medelpoängen för en problemfråga prövas inte "
+              "(andelen stort problem för samma fråga prövas)",
+    COLUMNS["suppressed"]: "ja = något av åren visas inte (röjandekontroll), så förändringen "
+                           "visas inte heller",
+    COLUMNS["flag_reason"]: "varför förändringen inte räknas eller inte prövas",
 }
 
 
+def breakdowns_for_sharing(breakdowns: pd.DataFrame, codebook: Codebook | None = None
+                           ) -> pd.DataFrame:
+    """The kommun's estimates by sex and by age group (``estimates_by_group.parquet``),
+    disclosure-controlled as linked cells with their margin, as ``estimates_for_sharing``."""
+    frame = estimates_for_sharing(breakdowns, codebook)
+    by = breakdowns["breakdown"].astype("string").map(
+        lambda b: NARRATIVE.get(f"breakdown_{b}", str(b)))
+    frame.insert(1, "Redovisas efter", by.fillna("").to_numpy())
+    frame.insert(2, "Grupp", breakdowns["group"].astype("string").fillna("").to_numpy())
+    return frame.drop(columns=[COLUMNS["area"], COLUMNS["area_name"]])
+
+
 def export_files(estimates: pd.DataFrame, changes: pd.DataFrame, *, settings: Settings,
-                 demo: bool, evaluation: pd.DataFrame | None = None) -> dict[str, bytes]:
+                 demo: bool, evaluation: pd.DataFrame | None = None,
+                 breakdowns: pd.DataFrame | None = None) -> dict[str, bytes]:
     """The CSV files and their data dictionaries, ``{"csv/<name>.csv": bytes, ...}``.
 
     ``evaluation`` (``promise_evaluation.parquet``), when given and not empty, adds
@@ -298,13 +512,19 @@ def export_files(estimates: pd.DataFrame, changes: pd.DataFrame, *, settings: Se
          ESTIMATE_DESCRIPTIONS),
         ("forandringar", changes_for_sharing(changes), "Förändringar mellan undersökningsår",
          CHANGE_DESCRIPTIONS),
-    ]:
-        out[f"{EXPORT_DIR}/{name}.csv"] = excel_csv(frame, CODE_COLUMNS)
+    ] + ([("skattningar_kon_alder", breakdowns_for_sharing(breakdowns),
+           "Skattningar för hela kommunen efter kön och åldersgrupp",
+           ESTIMATE_DESCRIPTIONS | {"Redovisas efter": "kön eller åldersgrupp",
+                                    "Grupp": "gruppen (t.ex. Kvinna, 16-24)"})]
+         if breakdowns is not None and len(breakdowns) else []):
+        codes = [c for c in CODE_COLUMNS if c in frame.columns]
+        out |= csv_pair(name, frame, code_columns=codes)
         out[f"{EXPORT_DIR}/{name}_dataordlista.txt"] = data_dictionary(
             title, frame, desc, years=years, settings=settings, source=source,
-            neutralised=neutralised_cells(frame, CODE_COLUMNS))
+            neutralised=neutralised_cells(frame, codes))
     if evaluation is not None and len(evaluation):
         out |= promise_files(evaluation, settings=settings, demo=demo)
+    out[f"{EXPORT_DIR}/{MACHINE_DIR}/{MACHINE_README}"] = MACHINE_README_TEXT.encode("utf-8")
     return out
 
 
@@ -313,7 +533,7 @@ def export_files(estimates: pd.DataFrame, changes: pd.DataFrame, *, settings: Se
 PROMISE_EXPORT = "medborgarloften"
 _P = PROMISES["columns"]
 _UNITS = {"andel": "procent", "poäng": "poäng", "index": "index 0–6", "antal": "antal",
-          "": ""}
+          "per 100 000": "anmälda brott per 100 000 invånare", "": ""}
 
 
 def _promise_numbers(values: pd.Series, units: pd.Series, *, change: bool = False) -> pd.Series:
@@ -406,7 +626,7 @@ def promise_dictionary(frame: pd.DataFrame, *, years: list[int], settings: Setti
     """The data dictionary of ``medborgarloften.csv``: sources, the rules, the columns."""
     title = "Medborgarlöften: genomförande och effekt"
     source = ("syntetiska demodata (inte verkliga löften, aktiviteter eller svar); 2022 års "
-              "löftestexter från Eslövs kommuns pressmeddelande" if demo else
+              f"löftestexter från {settings.kommun_namn}s pressmeddelande" if demo else
               "kommunens register över medborgarlöften, aktivitetsloggen, trygghetsmätningen, "
               "trygghetsvandringarna och polisens index")
     lines = [
@@ -426,6 +646,9 @@ def promise_dictionary(frame: pd.DataFrame, *, years: list[int], settings: Setti
         "samman (varje år väger lika).",
         "Polisens index saknar konfidensintervall: slumpvariationen uppskattas från "
         "trygghetsmätningen på samma nivå, och samma tre utfall gäller.",
+        "Anmälda brott (Brå): samma tre utfall på kvoten mellan brott per 100 000 invånare "
+        "sista och första året (exakt intervall för två år, Poissontrend över tre eller fler); "
+        "värden i anmälda brott per 100 000 invånare. Se docs/anmalda_brott.md.",
         "Se docs/medborgarloften.md.",
         "Format: semikolon mellan kolumner, decimalkomma, UTF-8 med BOM.",
         MANIFEST_LINE,
@@ -438,7 +661,23 @@ def promise_files(evaluation: pd.DataFrame, *, settings: Settings, demo: bool
     """``csv/medborgarloften.csv`` and its data dictionary."""
     frame = promises_for_sharing(evaluation)
     years = sorted(int(y) for y in evaluation["year"].dropna().unique())
-    return {f"{EXPORT_DIR}/{PROMISE_EXPORT}.csv": excel_csv(frame, ()),
+    return csv_pair(PROMISE_EXPORT, frame, code_columns=()) | {
             f"{EXPORT_DIR}/{PROMISE_EXPORT}_dataordlista.txt": promise_dictionary(
                 frame, years=years, settings=settings, demo=demo,
                 neutralised=neutralised_cells(frame, ()))}
+
+
+# --- anmälda brott ------------------------------------------------------------------------------
+
+
+def crime_files(rates: pd.DataFrame, comparisons: pd.DataFrame | None, *, settings: Settings,
+                demo: bool) -> dict[str, bytes]:
+    """``csv/anmalda_brott.csv`` (``analysis.crime.present.crime_for_sharing``) and its data
+    dictionary; region codes are text (``="00"`` keeps riket's leading zero in Excel)."""
+    frame = crime_for_sharing(rates, comparisons)
+    min_count = getattr(settings, "crime_min_count_rate", None)
+    lines = crime_dictionary_lines(rates, demo=demo, level=settings.level, min_count=min_count)
+    lines += [FORMAT_LINE, MANIFEST_LINE]
+    return csv_pair(CSV_NAME, frame, code_columns=CSV_CODE_COLUMNS) | {
+            f"{EXPORT_DIR}/{CSV_NAME}_dataordlista.txt": _dictionary_bytes(
+                lines, frame, CSV_DESCRIPTIONS, neutralised_cells(frame, CSV_CODE_COLUMNS))}

@@ -36,6 +36,7 @@ import yaml
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator
 from shapely.geometry import box
 
 from analysis.areas import TOTAL_AREA, TOTAL_AREA_NAME, area_order, area_versions, valid_in_year
@@ -933,6 +934,7 @@ def walk_followup_chart(walk_followup: pd.DataFrame, dimension: str = "omrade", 
                         share=sv_percent(share)), va="center", fontsize=VALUE_PT)
             _set_bar_labels(ax, y, list(rows["_label"]))
             ax.set_xlabel(FIGURES["walk_count"])
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # counts: whole ticks only
             ax.xaxis.set_major_formatter(number_formatter(0))
             ax.set_xlim(0, float(left.max()) * 1.35 if left.max() > 0 else 1)
             ax.legend(loc="lower right")

@@ -31,6 +31,7 @@ import csv
 import hashlib
 import io
 import os
+import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -44,7 +45,14 @@ import pyarrow.csv as pa_csv
 import yaml
 
 from analysis.formatting import sv_count
-from analysis.problems import DUPLICATE_COLUMN, UNKNOWN_COLUMN, UNREADABLE, DataError, Problem
+from analysis.problems import (
+    DUPLICATE_COLUMN,
+    MIXED_ENCODING,
+    UNKNOWN_COLUMN,
+    UNREADABLE,
+    DataError,
+    Problem,
+)
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 TEXT_SUFFIXES = {".csv", ".txt", ".tsv"}
@@ -138,8 +146,10 @@ def _encoding_of(path: Path, data: bytes) -> str:
         return encoding
     except UnicodeDecodeError:
         if encoding == "utf-8-sig":
+            _check_mixed_encoding(path, data)  # names the first line that is not UTF-8
             raise file_error(path, "filen börjar som UTF-8 men innehåller tecken som inte är "
                              "UTF-8.", "Spara om den som CSV UTF-8 i Excel.") from None
+    _check_mixed_encoding(path, data)
     positions = [p for p in (data.find(bytes([b])) for b in _CP1252_UNDEFINED) if p >= 0]
     if positions:
         pos = min(positions)
@@ -148,6 +158,46 @@ def _encoding_of(path: Path, data: bytes) -> str:
                          f"på rad {line} finns inte i någon av dem.",
                          "Spara om filen som CSV UTF-8 i Excel.")
     return "cp1252"
+
+
+# Å, Ä, Ö, é, ü ... written as UTF-8 (two bytes). In a Windows-1252 text the same bytes read
+# "Ã¥", "Ã¤": never Swedish, so a file that is not valid UTF-8 but holds them mixes both.
+_UTF8_LATIN = re.compile(rb"[\xc2\xc3][\x80-\xbf]")
+_NON_ASCII = re.compile(rb"[\x80-\xff]")
+
+
+def _check_mixed_encoding(path: Path, data: bytes) -> None:
+    """One diagnosis for a text file whose lines are partly UTF-8, partly Windows-1252
+    (two exports pasted together): the file's encoding is the one its first line with
+    å, ä, ö is in; the message names the first line in the other one and how many follow.
+
+    Called only for bytes that are not valid UTF-8; a file with no UTF-8 letters is plain
+    Windows-1252 and passes.
+    """
+    if not data.startswith(b"\xef\xbb\xbf") and not _UTF8_LATIN.search(data):
+        return
+    kinds: list[tuple[int, bool]] = []  # (line number, is UTF-8) of lines with non-ASCII
+    for number, line in enumerate(data.splitlines(), start=1):
+        if not _NON_ASCII.search(line):
+            continue
+        try:
+            line.decode("utf-8")
+            kinds.append((number, True))
+        except UnicodeDecodeError:
+            kinds.append((number, False))
+    if len({utf8 for _, utf8 in kinds}) < 2:
+        return
+    started_utf8 = kinds[0][1]
+    odd = [n for n, utf8 in kinds if utf8 != started_utf8]
+    names = {True: "UTF-8", False: "Windows-1252 (ANSI)"}
+    more = f" (och {sv_count(len(odd) - 1)} rader till)" if len(odd) > 1 else ""
+    raise DataError([Problem(
+        path.name, odd[0], None, None, MIXED_ENCODING,
+        f"filen blandar två teckenkodningar: den börjar i {names[started_utf8]}, men rad "
+        f"{odd[0]}{more} är {names[not started_utf8]}, så å, ä och ö läses fel från den raden.",
+        "Filen är troligen två exporter som klistrats ihop. Spara om originalen som "
+        "\"CSV UTF-8\" i Excel och sätt ihop dem igen, eller leverera dem som två filer.")],
+        title="Filen kan inte läsas")
 
 
 def detect_separator(text: str) -> str:

@@ -116,21 +116,36 @@ def csv_decimal(values: pd.Series, decimals: int) -> pd.Series:
     """Numbers as text with a decimal comma and a fixed number of decimals; blank if missing.
 
     Rounding is explicit (numpy rounds half to even on the binary value, as Excel's display
-    does for such values); ``-0,0`` is written ``0,0``.
+    does for such values); ``-0,0`` is written ``0,0``. Vectorised: whole numbers of
+    ``10**-decimals`` are formatted as integers, never one Python string per cell.
     """
-    v = pd.to_numeric(values, errors="coerce").astype("float64").round(decimals) + 0.0
-    text = ["" if not np.isfinite(x) else f"{x:.{decimals}f}".replace(".", ",") for x in v]
-    return pd.Series(text, index=v.index, dtype="string")
+    v = pd.to_numeric(values, errors="coerce").astype("float64").to_numpy(dtype="float64",
+                                                                          na_value=np.nan)
+    ok = np.isfinite(v)
+    scale = 10 ** decimals
+    units = np.zeros(len(v), dtype=np.int64)
+    with np.errstate(invalid="ignore", over="ignore"):
+        units[ok] = np.rint(np.round(v[ok], decimals) * scale).astype(np.int64)
+    negative = units < 0
+    mag = np.abs(units)
+    whole = pd.Series(mag // scale, dtype="int64").astype("string")
+    text = whole
+    if decimals:
+        frac = pd.Series(mag % scale, dtype="int64").astype("string").str.zfill(decimals)
+        text = whole + "," + frac
+    text = text.where(~negative, "-" + text)
+    text = text.where(ok, "")
+    return pd.Series(text.to_numpy(), index=values.index, dtype="string")
 
 
 def csv_int(values: pd.Series) -> pd.Series:
     """Whole numbers as text; blank if missing."""
-    v = pd.to_numeric(values, errors="coerce")
-    return pd.Series(["" if pd.isna(x) else str(int(x)) for x in v], index=v.index,
-                     dtype="string")
+    v = pd.to_numeric(values, errors="coerce").astype("Float64")
+    text = np.trunc(v).astype("Int64").astype("string")  # as int(x): towards zero
+    return pd.Series(text.fillna("").to_numpy(), index=values.index, dtype="string")
 
 
 def csv_yes_no(values: pd.Series) -> pd.Series:
     """Booleans as ``ja``/``nej``."""
-    return pd.Series(["ja" if bool(x) else "nej" for x in values], index=values.index,
-                     dtype="string")
+    yes = values.fillna(False).astype(bool).to_numpy()
+    return pd.Series(np.where(yes, "ja", "nej"), index=values.index, dtype="string")

@@ -836,7 +836,7 @@ SOURCE_LIMITS = {
 def sources_overview(*, years: list[int], respondents: int | None = None,
                      walks: int | None = None, walk_years: str = "",
                      official_years: list[int] | None = None, areas: bool = False,
-                     demo: bool = False) -> pd.DataFrame:
+                     crime: dict[str, str] | None = None, demo: bool = False) -> pd.DataFrame:
     """Which sources the lägesbild used, which it did not and why, and their limits.
 
     Brå's advice for a lägesbild: name the sources, the ones not used and their limits.
@@ -861,12 +861,16 @@ def sources_overview(*, years: list[int], respondents: int | None = None,
     rows.append(("areas", "ja" if areas else "nej",
                  "Områdespolygoner för kartorna." if areas
                  else "Inga områdespolygoner levererades; kartorna ritas inte."))
-    rows.append(("crime", "nej", "Ingår inte ännu: paketet läser inte Brås statistik över "
-                 "anmälda brott. Brå rekommenderar den i en lägesbild; hämta den tills vidare "
-                 "från Brås statistikdatabas."))
-    rows.append(("reference", "nej", "Ingår inte ännu: referensvärden för län, riket eller "
-                 "liknande kommuner läses inte in (polisens index för lokalpolisområdet visas "
-                 "där det finns)."))
+    if crime is not None:  # the row from analysis.crime.present.sources_row
+        rows.append(("crime", crime["Används"], crime["Vad och varför"]))
+    else:
+        rows.append(("crime", "nej", "Ingen export från Brås statistikdatabas levererades "
+                     "(mappen anmalda_brott/)."))
+    crime_refs = crime is not None and crime["Används"] == "ja"
+    rows.append(("reference", "delvis" if crime_refs else "nej",
+                 ("Anmälda brott jämförs med länet och riket. " if crime_refs else "")
+                 + "Referensvärden för enkäten (polisområde, region, liknande kommuner) läses "
+                 "inte in ännu; polisens index för lokalpolisområdet visas där det finns."))
     rows.append(("orat", "nej", "Ingår inte i siffrorna; diskuteras när lägesbilden tas fram."))
     return pd.DataFrame({
         "Källa": [SOURCE_LIMITS[k][0] for k, _, _ in rows],
@@ -890,7 +894,7 @@ def alt_top_problems(estimates: pd.DataFrame, year: int, area: str, area_name: s
     labels = item_labels(codebook)
     rows = _top_rows(estimates, year, PROBLEM_SHARE, area=area)
     if rows.empty:
-        return f"Diagram: {area_name} {year} har för få svar för att visa några problem."
+        return f"Diagram: för {area_name} {year} visas inga problem (röjandekontroll)."
     where = TOTAL_AREA_NAME.lower() if area == TOTAL_AREA else area_name
     text = (f"Stapeldiagram: störst problem i {where} {year} är "
             f"{_values(rows, PROBLEM_SHARE, labels)}")
@@ -901,7 +905,7 @@ def alt_top_problems(estimates: pd.DataFrame, year: int, area: str, area_name: s
 
 def alt_ranking(estimates: pd.DataFrame, year: int, indicator: str, item: str,
                 kind: str = "Stapeldiagram") -> str:
-    """``"Stapeldiagram: problemindex 2024 är högst i Eslövs centrum (1,35) och lägst i …"``"""
+    """``"Stapeldiagram: problemindex 2024 är högst i Centrum (1,35) och lägst i …"``"""
     rows = _top_rows(estimates, year, indicator, item)
     areas = rows[rows["area"] != TOTAL_AREA]
     total = rows[rows["area"] == TOTAL_AREA]

@@ -32,6 +32,9 @@ from analysis.processed import read_manifest
 from analysis.style import css_size, png_bytes
 from analysis.tables import (
     CHANGES,
+    CRIME_COMPARISONS,
+    CRIME_RATES,
+    CRIME_TRENDS,
     ESTIMATES,
     OBSERVATIONS,
     OFFICIAL,
@@ -56,6 +59,7 @@ REQUIRED_TABLES = {
     "02_trygghetsvandringar.ipynb": [ESTIMATES, WALK_FOLLOWUP, OBSERVATIONS, WALKS_VS_SURVEY],
     "03_polisens_index.ipynb": [ESTIMATES, OFFICIAL, OFFICIAL_VS_SURVEY],
     "04_medborgarloften.ipynb": [ESTIMATES, PROMISE_REGISTRY, PROMISE_EVALUATION],
+    "05_anmalda_brott.ipynb": [CRIME_RATES, CRIME_COMPARISONS, CRIME_TRENDS],
 }
 # What a missing table means, in the words of the person who delivers the data.
 MISSING_WORDS = {

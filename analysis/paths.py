@@ -24,6 +24,10 @@ AREAS_DIR = "omraden"
 AREA_REGISTER_FILE = "omradesindelning.csv"
 COLUMN_MAPPING_FILE = "kolumnmappning.csv"
 DEMO_DIR = "demo"
+# A kommun's own vocabulary (walk organisations, categories, spellings), merged over the
+# package's neutral defaults; and the templates ``trygghet ny`` writes (never read as data).
+VOCABULARY_FILE = "ordlista.yaml"
+TEMPLATES_DIR = "mallar"
 
 
 @dataclass(frozen=True)
@@ -57,13 +61,14 @@ def project_paths(root: str | os.PathLike | None = None) -> ProjectPaths:
 
 
 def has_own_raw_files(paths: ProjectPaths) -> bool:
-    """True when ``data/raw/`` holds any file of the kommun's own (outside ``demo/``)."""
+    """True when ``data/raw/`` holds any file of the kommun's own (outside ``demo/`` and the
+    templates in ``mallar/``, which are examples, not deliveries)."""
     if not paths.raw.is_dir():
         return False
     for p in paths.raw.rglob("*"):
         if not p.is_file() or p.name == "README.md" or p.name.startswith("."):
             continue
-        if DEMO_DIR in p.relative_to(paths.raw).parts[:1]:
+        if p.relative_to(paths.raw).parts[0] in (DEMO_DIR, TEMPLATES_DIR):
             continue
         return True
     return False
@@ -96,6 +101,10 @@ WALKS_DIR = "trygghetsvandringar"
 # (medborgarloften_2022.yaml ...) and the activity log.
 PROMISES_DIR = "medborgarloften"
 ACTIVITY_LOG_STEM = "aktivitetslogg"
+
+# Reported crime (issue 12), a sub-folder of a raw source: Brå's exports of anmälda brott and
+# SCB's folkmängd (told apart by their columns).
+CRIME_DIR = "anmalda_brott"
 
 
 # --- file names made from data ------------------------------------------------------------------

@@ -27,11 +27,14 @@ from analysis.files import list_delivery, sha256_file
 from analysis.outputs import build_lock, check_writable, recover, stage_outputs, swap_in
 from analysis.paths import (
     AREAS_DIR,
+    CRIME_DIR,
     DEMO_DIR,
     GEO_DIR,
     OFFICIAL_DIR,
     PROMISES_DIR,
     SURVEY_DIR,
+    TEMPLATES_DIR,
+    VOCABULARY_FILE,
     WALKS_DIR,
     ProjectPaths,
     project_paths,
@@ -43,7 +46,7 @@ from analysis.stages import STAGES
 from analysis.stages.context import BuildContext, Stage, StageError
 
 DEPENDENCIES = ["numpy", "pandas", "scipy", "pyarrow", "openpyxl", "PyYAML", "matplotlib",
-                "geopandas", "shapely", "pyogrio", "pyproj"]
+                "geopandas", "shapely", "pyogrio", "pyproj", "statsmodels"]
 
 
 def plan(stages: Sequence[Stage] = STAGES, selected: Iterable[str] | None = None) -> list[Stage]:
@@ -147,9 +150,10 @@ def _run_stages(planned: list[Stage], ctx: BuildContext) -> _Collected:
     return out
 
 
-# Folders and files of a raw source that the build reads (anything else is named as not read).
+# Folders and files of a raw source that the build reads (anything else is named as not read);
+# the templates of ``trygghet ny`` (``mallar/``) are known and never read.
 KNOWN_RAW = frozenset({SURVEY_DIR, AREAS_DIR, OFFICIAL_DIR, GEO_DIR, WALKS_DIR, PROMISES_DIR,
-                       SETTINGS_FILE})
+                       CRIME_DIR, SETTINGS_FILE, VOCABULARY_FILE, TEMPLATES_DIR})
 
 
 def unread_in_source(paths: ProjectPaths, source: Path) -> list[str]:
@@ -224,8 +228,9 @@ def _build(paths: ProjectPaths, source: Path, settings: Settings, planned: list[
     ctx = BuildContext(paths, source, settings, quarantine, progress,
                        year=None if year is None else int(year))
     got = _run_stages(planned, ctx)
-    settings_file = source / SETTINGS_FILE
-    inputs = ([settings_file] if settings_file.is_file() else []) + got.inputs
+    # the settings and the kommun's own vocabulary shape the outputs whatever is delivered
+    inputs = [source / name for name in (SETTINGS_FILE, VOCABULARY_FILE)
+              if (source / name).is_file()] + got.inputs
     # Everything computed: serialise; then stage every file, the manifest last, and swap.
     blobs = {key: _serialise(obj) for key, obj in sorted(got.outputs.items())}
     manifest = {

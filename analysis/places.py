@@ -17,7 +17,7 @@ Rules an analyst can rely on (see ``docs/platser.md``):
 * A point outside every area gets no area (``<NA>``); it is kept and the caller
   reports it.
 * **Named places** are identified by name and locality (``place_id`` =
-  ``"Eslöv: Stora torg"``). A point belongs to every place whose geometry lies
+  ``"Marieholm: Stora torg"``). A point belongs to every place whose geometry lies
   within ``buffer_m`` metres of it (the buffer boundary included); the
   *primary* place is the nearest, ties broken by ``place_id``.
 * **Swapped coordinates** (latitude in the longitude column, northing in the
@@ -470,7 +470,7 @@ def read_places(path: str | os.PathLike, *, crs=None) -> gpd.GeoDataFrame:
     """Read and validate named places (points, lines or polygons) into EPSG:3006.
 
     Attributes: ``plats`` (name), ``ort`` (locality) and optionally ``buffert_m``
-    (metres, default 0). Returns ``place_id`` (``"Eslöv: Stora torg"``),
+    (metres, default 0). Returns ``place_id`` (``"Marieholm: Stora torg"``),
     ``place``, ``locality``, ``buffer_m`` (float), ``source_file``,
     ``source_row`` and ``geometry``, sorted by ``place_id``.
 
@@ -550,7 +550,8 @@ def kommun_outline(path: str | os.PathLike, kommunkod: str):
 
     Reads a file of kommun polygons with the kommun code ``kommunkod`` (the build
     passes ``Settings.kommunkod``) in ``id`` (as in the okfse/sweden-geojson
-    outlines) or ``kommunkod``; the outlines are simplified,
+    outlines) or ``kommunkod``; an empty ``kommunkod`` takes the file's only kommun (a
+    ``DataError`` when it has several); the outlines are simplified,
     so points close to the border may fall on the wrong side (checks against it
     are reported, never used to drop rows).
     """
@@ -565,12 +566,26 @@ def kommun_outline(path: str | os.PathLike, kommunkod: str):
                                  "Kommunkoden ska stå i attributet id eller kommunkod.")],
                         title="Kommungränsen kan inte läsas")
     codes = _text(raw[column]).str.zfill(4)
-    wanted = str(kommunkod).strip().zfill(4)
+    in_file = sorted(codes.dropna().unique())
+    wanted = str(kommunkod or "").strip()
+    if not wanted and len(in_file) == 1:  # no code given: a file with one kommun is that one
+        wanted = in_file[0]
+    if not wanted:
+        raise DataError([Problem(path.name, None, column, None, MISSING_VALUE,
+                                 f"filen har {len(in_file)} kommuner och ingen kommunkod är "
+                                 "angiven.",
+                                 'Skriv kommunens kod i data/raw/installningar.yaml, t.ex. '
+                                 'kommunkod: "0114" (eller kör trygghet ny KOMMUN).')],
+                        title="Kommungränsen kan inte läsas")
+    wanted = wanted.zfill(4)
     match = raw[(codes == wanted).fillna(False).to_numpy()]
     if match.empty:
+        shown = ", ".join(in_file[:10]) + (" …" if len(in_file) > 10 else "")
         raise DataError([Problem(path.name, None, column, wanted, UNKNOWN_AREA,
                                  "kommunkoden finns inte i filen.",
-                                 "Kontrollera kommunkoden (Eslöv = 1285).")],
+                                 f"Filen har koderna {shown}. Kontrollera kommunkod i "
+                                 "installningar.yaml, eller lägg rätt kommungräns i "
+                                 "geodata/kommun.geojson (trygghet ny KOMMUN skriver den).")],
                         title="Kommungränsen kan inte läsas")
     return shapely.union_all(np.asarray(match.to_crs(ANALYSIS_CRS).geometry.array))
 
@@ -849,8 +864,8 @@ def resolve_places(names: pd.Series, localities: pd.Series | None, places: gpd.G
 
     Names and localities are compared case- and whitespace-insensitively. With a
     locality, only that locality's places match. Without one, a name matches
-    only if exactly one place has it; a name held by several places (Eslöv and
-    Marieholm both have a Stora torg) is an error listing the candidates. A
+    only if exactly one place has it; a name held by several places (two
+    localities with a Stora torg) is an error listing the candidates. A
     name may also be written as a full ``place_id`` ("Marieholm: Stora torg").
     Unknown names get the closest known names as a hint. Empty names give <NA>.
     """

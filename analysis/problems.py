@@ -58,6 +58,7 @@ UNKNOWN_PLACE = "okand_plats"
 AMBIGUOUS_PLACE = "tvetydig_plats"
 BAD_BUFFER = "ogiltig_buffert"
 NO_PLACES = "platser_saknas"
+NO_AREAS = "omradespolygoner_saknas"
 MISSING_LOCATION = "saknad_plats"
 # safety walks
 UNKNOWN_TERM = "okant_varde"
@@ -68,10 +69,18 @@ MISSING_PROTOCOL = "protokoll_saknas"
 NO_OBSERVATIONS = "inga_observationer"
 AREA_DIFFERS = "omrade_avviker"
 XY_CONVENTION = "xy_konvention"
+BAD_VOCABULARY = "ogiltig_ordlista"  # the kommun's own ordlista.yaml
+MIXED_ENCODING = "blandad_teckenkodning"  # a text file with lines in two encodings
 # medborgarlöften
 UNKNOWN_TYPE = "okand_aktivitetstyp"
 BAD_COUNT = "ogiltigt_antal"
 BAD_REGISTRY = "ogiltigt_lofte"
+# anmälda brott (Brå) and folkmängd (SCB)
+UNKNOWN_CATEGORY = "okand_brottskategori"
+UNKNOWN_REGION = "okand_region"
+UNKNOWN_AGE = "okand_alder"
+MISSING_POPULATION = "saknad_folkmangd"
+UNKNOWN_TABLE = "okand_tabell"
 
 PROBLEM_COLUMNS = ["fil", "rad", "kolumn", "varde", "orsak", "meddelande"]
 

@@ -108,7 +108,9 @@ INPUT_KINDS = {
     "trygghetsvandringar": "trygghetsvandringar",
     "polisens_index": "polisens index",
     "medborgarloften": "medborgarlöften",
+    "anmalda_brott": "anmälda brott och folkmängd",
     "installningar.yaml": "inställningar",
+    "ordlista.yaml": "ordlista",
 }
 
 

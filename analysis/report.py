@@ -31,7 +31,9 @@ from matplotlib.figure import Figure
 from analysis import figures
 from analysis import narrative as nv
 from analysis.areas import TOTAL_AREA, area_order
+from analysis.breakdown import breakdown_note, breakdown_tables
 from analysis.codebook import load_codebook
+from analysis.crime.present import crime_section, sources_row
 from analysis.formatting import sv_count, sv_number, sv_percent
 from analysis.paths import safe_slug, unique_slugs
 from analysis.processed import is_demo, latest_year, previous_year, underlag_line
@@ -41,12 +43,13 @@ from analysis.style import css_size, png_bytes
 from analysis.vocabulary import (
     FIGURES,
     GLOSSARY,
+    NARRATIVE,
     READER_INDICATORS,
     REPORT_SECTIONS,
     SOURCES,
     WALK_COLUMNS,
 )
-from analysis.walks.terms import load_walk_vocabulary
+from analysis.walks.terms import term_labels
 
 REPORT_FILE = "lagesbild.html"
 FIGURE_DIR = "figurer"
@@ -221,11 +224,14 @@ def credit_from_manifest(tables: dict, manifest: dict) -> figures.Credit:
     return credit_for(tables, demo=is_demo(manifest), settings=settings_from_manifest(manifest))
 
 
-def responsible_names(settings: Settings) -> dict[str, str]:
-    """Responsible parties' names from the walk vocabulary; the kommun is named as in the
-    settings (the vocabulary's label for ``kommunen`` is the demo kommun's)."""
-    names = dict(load_walk_vocabulary()["responsible"].labels)
-    return names | {"kommunen": settings.kommun_namn}
+def responsible_names(settings: Settings, terms: pd.DataFrame | None = None) -> dict[str, str]:
+    """Responsible parties' names from the build's walk vocabulary (``walk_terms.parquet``:
+    the package's neutral defaults with the kommun's ``ordlista.yaml``); the kommun is named
+    as in the settings unless the kommun's own vocabulary names it."""
+    names = term_labels(terms, "responsible")
+    if names.get("kommunen") in (None, Settings.kommun_namn):
+        names["kommunen"] = settings.kommun_namn
+    return names
 
 
 def plan_figures(tables: dict, *, year: int, demo: bool, settings: Settings | None = None
@@ -295,7 +301,7 @@ def plan_figures(tables: dict, *, year: int, demo: bool, settings: Settings | No
                  lambda: figures.walk_followup_chart(walks, "omrade", names=names, credit=credit),
                  nv.alt_walks(walks, "omrade", names))
         if (walks["dimension"] == "ansvarig").any():
-            responsible = responsible_names(settings)
+            responsible = responsible_names(settings, _table(tables, "walk_terms"))
             plan.add(_fig("vandringar_ansvarig"),
                      lambda: figures.walk_followup_chart(walks, "ansvarig", names=responsible,
                                                          credit=credit),
@@ -310,6 +316,12 @@ def plan_figures(tables: dict, *, year: int, demo: bool, settings: Settings | No
                  nv.alt_official(official, year, indicator))
     else:
         plan.notes.append(f"Inget polisindex för {year}: jämförelsen med polisens index utgår.")
+    crime = crime_section(tables, year, demo=demo, settings=settings, credit=credit)
+    if crime is not None:
+        for figure in crime.figures:
+            plan.add(figure.key, figure.make, figure.alt)
+    else:
+        plan.notes.append("Inga anmälda brott i underlaget: avsnittet om anmälda brott utgår.")
     evaluation = _table(tables, "promise_evaluation")
     if evaluation is not None and len(evaluation):
         plan.add(_fig("medborgarloften"),
@@ -430,7 +442,7 @@ def _problems(p: _Page) -> str:
                                      {READER_INDICATORS[figures.PROBLEM_SHARE], "95 % KI",
                                       "Antal svar"}))
         if hidden:
-            parts.append(f'<p class="note">{hidden} frågor har för få svar och visas inte.</p>')
+            parts.append(f'<p class="note">{hidden} frågor visas inte (röjandekontroll).</p>')
     return _section("problem", "\n".join(x for x in parts if x))
 
 
@@ -579,11 +591,37 @@ def sources_frame(tables: dict, year: int, demo: bool) -> pd.DataFrame:
     n = int((responses["year"] == year).sum()) if responses is not None else None
     n_walks = (len(walks) if walks is not None and len(walks) else None)
     return nv.sources_overview(
+        crime=sources_row(_table(tables, "crime_rates"), demo=demo),
         years=years, respondents=n, walks=n_walks,
         walk_years=nv.walk_period(followup) if followup is not None else "",
         official_years=sorted({int(y) for y in official["year"].unique()})
         if official is not None and len(official) else None,
         areas=areas is not None and "geometry" in areas, demo=demo)
+
+
+def _breakdown(p: _Page) -> str:
+    tables = breakdown_tables(_table(p.tables, "estimates_by_group"), p.est, p.year)
+    if not tables:
+        return _section("kon_alder", f"<p>{_e(NARRATIVE['breakdown_missing'])}</p>")
+    parts = [f"<p>{_e(NARRATIVE['breakdown_intro'])}</p>"]
+    parts += [frame_table(frame, caption, set(frame.columns[1:])) for caption, frame in tables]
+    parts.append(f'<p class="note">{_e(breakdown_note())}</p>')
+    return _section("kon_alder", "\n".join(parts))
+
+
+def _crime(p: _Page) -> str:
+    section = crime_section(p.tables, p.year, demo=p.demo, settings=p.settings)
+    if section is None:
+        return _section("brott", "<p>Inga anmälda brott i underlaget.</p>")
+    parts = [f"<p>{_e(section.intro)}</p>",
+             '<ul class="viktigast">' + "".join(f"<li>{_e(x)}</li>" for x in section.findings)
+             + "</ul>" if section.findings else "",
+             *[p.img(f.key) for f in section.figures],
+             *[frame_table(frame, caption) for caption, frame in section.tables],
+             *[f'<p class="note">{_e(n)}</p>' for n in section.notes],
+             "<h3>Vad anmälda brott inte kan visa</h3><ul>"
+             + "".join(f"<li>{_e(x)}</li>" for x in section.limits) + "</ul>"]
+    return _section("brott", "\n".join(x for x in parts if x), section.title)
 
 
 def _promises(p: _Page) -> str:
@@ -630,8 +668,9 @@ def _method(p: _Page) -> str:
         "<p>Siffrorna är vägda med enkätens vikter. Konfidensintervallen (95 %) tar hänsyn till "
         "hur urvalet gjordes. Andelar visas i hela procent, medelpoäng och problemindex med två "
         f"decimaler. Problemfrågorna poängsätts {_e(scale[:1].lower() + scale[1:])}.</p>",
-        f"<p>Siffror som bygger på färre än {s.min_n} svar, och andelar där bara 1–2 personer "
-        "står bakom, visas inte (\u201dför få svar\u201d). Siffror från "
+        f"<p>Siffror som bygger på färre än {s.min_n} svar, andelar där bara 1–2 personer "
+        "står bakom, och siffror som annars skulle gå att räkna fram ur dem, visas inte "
+        "(\u201dvisas inte (röjandekontroll)\u201d). Siffror från "
         f"{s.min_n}–{s.uncertain_n - 1} svar eller med brett intervall visas men märks som "
         "osäkra (ljusare och randiga, eller ofyllda punkter).</p>",
         "<p>En förändring mellan två mätningar räknas bara när områdets gränser är desamma "
@@ -655,11 +694,11 @@ SECTIONS: list[tuple[str, Callable[[_Page], str]]] = [
     ("oro", _panel_section("oro")),
     ("avstar", _panel_section("avstar")),
     ("polisen", _police_trust),
-    # PLATS: Kön och åldersgrupp (kommunnivå, med röjandekontroll) – avsnittet läggs till här
-    # av ärendet om redovisning per kön och ålder; inget visas förrän det finns.
+    ("kon_alder", _breakdown),
     ("svarsfrekvens", _response_rate),
     ("vandringar", _walks),
     ("polisindex", _police_index),
+    ("brott", _crime),
     ("loften", _promises),
     ("kallor", _sources),
     ("ordlista", _glossary),
@@ -713,13 +752,50 @@ def lagesbild_html(tables: dict, *, year: int | None = None, demo: bool,
     return doc.encode("utf-8")
 
 
+def focus_areas(tables: dict, year: int, limit: int) -> tuple[dict, str | None]:
+    """The tables the report draws, limited to ``limit`` areas when there are more.
+
+    A lägesbild with thousands of areas (a region, the country) cannot show a figure and
+    a table per area: it shows the kommun (or whole delivery) total and the ``limit``
+    areas with the highest problemindex in ``year`` (ties by code), and says so; every
+    area stays in the CSV files.
+    """
+    est = _table(tables, "estimates")
+    in_year = est[(est["year"] == year) & (est["area"] != TOTAL_AREA)]
+    n_areas = int(in_year["area"].nunique())
+    if n_areas <= limit:
+        return tables, None
+    index = in_year[(in_year["indicator"] == INDEX[0]) & (in_year["item"] == INDEX[1])
+                    & in_year["estimate"].notna()]
+    ranked = index.sort_values(["estimate", "area"], ascending=[False, True], kind="stable")
+    keep = list(ranked["area"].astype(str).head(limit))
+    if len(keep) < limit:  # too few published index values: fill up by code
+        rest = sorted(set(in_year["area"].astype(str)) - set(keep))
+        keep += rest[:limit - len(keep)]
+    chosen = set(keep) | {TOTAL_AREA}
+    out = dict(tables)
+    for name in ("estimates", "changes", "official_vs_survey"):
+        for key in (name, f"{name}.parquet"):
+            frame = out.get(key)
+            if frame is not None and "area" in frame:
+                out[key] = frame[frame["area"].astype(str).isin(chosen)]
+    note = (f"Underlaget har {sv_count(n_areas)} områden {year}. Lägesbilden visar de "
+            f"{limit} med högst problemindex och hela underlaget; alla områden finns i "
+            "CSV-filerna i reports/csv/.")
+    return out, note
+
+
 def report_outputs(tables: dict, *, year: int | None = None, demo: bool,
                    settings: Settings | None = None, underlag: str | None = None
                    ) -> tuple[dict[str, bytes], list[str]]:
     """``{"figurer/<name>.png": bytes, ..., "lagesbild.html": bytes}`` and notes."""
+    settings = settings or Settings()
     est = _table(tables, "estimates")
     year = latest_year(est) if year is None else int(year)
+    tables, focus = focus_areas(tables, year, settings.report_max_areas)
     pngs, notes = report_figures(tables, year=year, demo=demo, settings=settings)
+    if focus:
+        notes = [focus, *notes]
     page = lagesbild_html(tables, year=year, demo=demo, settings=settings, pngs=pngs,
                           notes=notes, underlag=underlag)
     return pngs | {REPORT_FILE: page}, notes

@@ -3,9 +3,11 @@
 A kommun changes them without touching code in ``installningar.yaml`` in its raw
 folder (``data/raw/installningar.yaml``), e.g.::
 
-    kommunkod: "1285"
-    kommun_namn: Eslövs kommun
+    kommunkod: "1234"
+    kommun_namn: Exempelby kommun
     min_n: 30
+
+``trygghet ny KOMMUN`` writes the file with the kommun's code and name.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 
 from analysis.dates import parse_date
-from analysis.files import read_yaml
+from analysis.files import MAX_ROWS, read_yaml
 from analysis.problems import UNKNOWN_SETTING, UNREADABLE, WRONG_TYPE, DataError, Problem
 
 SETTINGS_FILE = "installningar.yaml"
@@ -43,9 +45,11 @@ class Settings:
     power: float = 0.8
     # The police's 0–6 index has no CI: a change is judged against this minimum difference.
     official_min_difference: float = 0.2
-    # The kommun whose outline (geodata/kommun.geojson) points are checked against.
-    kommunkod: str = "1285"
-    kommun_namn: str = "Eslövs kommun"
+    # The kommun whose outline (geodata/kommun.geojson) points are checked against, and
+    # its name in the reports. Neutral by default (no kommun is assumed): an empty code
+    # means "not given", and ``trygghet ny KOMMUN`` writes both into installningar.yaml.
+    kommunkod: str = ""
+    kommun_namn: str = "kommunen"
     # Safety walks: the kommun's target time for a fix (six months), the distance within
     # which a later observation counts as the same spot (and whether it must be of the same
     # category), the fewest areas for a meaningful rank correlation with the survey, and the
@@ -62,7 +66,10 @@ class Settings:
     max_count: int = 100_000
     earliest_year: int = 1990
     latest_year: int = 2100
-    max_rows: int = 5_000_000
+    max_rows: int = MAX_ROWS
+    # The lägesbild shows at most this many areas (those with the highest problemindex);
+    # a delivery of a region or the whole country has thousands. Every area is in the CSVs.
+    report_max_areas: int = 30
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -111,7 +118,7 @@ SCHEMA: dict[str, Rule] = {
     "alpha": Rule(float, 0.0001, 0.5),
     "power": Rule(float, 0.5, 0.99),
     "official_min_difference": Rule(float, 0.01, 6.0),
-    "kommunkod": Rule(str, note="fyra siffror"),
+    "kommunkod": Rule(str, note="fyra siffror, eller tomt om den inte anges"),
     "kommun_namn": Rule(str),
     "walk_target_days": Rule(int, 1, 3_650),
     "walk_repeat_distance_m": Rule(float, 0.0, 5_000.0),
@@ -123,6 +130,7 @@ SCHEMA: dict[str, Rule] = {
     "earliest_year": Rule(int, 1900, 2100),
     "latest_year": Rule(int, 1990, 2200),
     "max_rows": Rule(int, 1_000, 100_000_000),
+    "report_max_areas": Rule(int, 1, 200),
 }
 
 
@@ -149,8 +157,8 @@ def _check_value(name: str, value: object, rule: Rule) -> tuple[object, str | No
     value = str(value).strip()
     if rule.choices and value not in rule.choices:
         return None, "är inte ett tillåtet värde"
-    if name == "kommunkod" and not (len(value) == 4 and value.isdigit()):
-        return None, "ska vara fyra siffror (t.ex. 1285)"
+    if name == "kommunkod" and value and not (len(value) == 4 and value.isdigit()):
+        return None, "ska vara fyra siffror (t.ex. 0180), inom citattecken"
     if name == "walk_as_of":
         date = parse_date(value)
         if date is None or value != date.isoformat():

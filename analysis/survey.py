@@ -50,15 +50,22 @@ from analysis.areas import areas_in_year, read_area_register
 from analysis.codebook import Codebook, load_codebook
 from analysis.files import MAX_ROWS, RawTable, list_delivery, map_headers, parse_numbers, read_table
 from analysis.formatting import sv_number
-from analysis.paths import COLUMN_MAPPING_FILE, SURVEY_DIR
+from analysis.paths import (
+    AREA_REGISTER_FILE,
+    AREAS_DIR,
+    COLUMN_MAPPING_FILE,
+    SURVEY_DIR,
+    TEMPLATES_DIR,
+)
 from analysis.problems import DataError, Problem
 from analysis.settings import Settings
-from analysis.text import normalise_label
+from analysis.text import did_you_mean, match_key, normalise_label, suggest
 
 BASE_COLUMNS = ["respondent_id", "year", "area", "stratum", "weight", "sex", "age_group"]
 SOURCE_COLUMNS = ["source_file", "source_row"]
 CATEGORY_COLUMNS = ["area", "stratum", "sex", "age_group", "source_file"]
 REJECTED_FILE = "avvisade_rader.parquet"
+MAX_SUGGESTED_LABELS = 20  # distinct unknown area labels that get their own suggestion
 RESPONSES_FILE = "responses.parquet"
 
 
@@ -106,7 +113,10 @@ def read_column_mapping(path: str | os.PathLike, codebook: Codebook) -> dict[str
     cols = {normalise_label(c): c for c in table.frame.columns}
     if "rubrik" not in cols or "kolumn" not in cols:
         raise DataError([Problem(table.file, table.header_row, None, None, P.MISSING_COLUMN,
-                                 "kolumnmappningen ska ha rubrikerna rubrik;kolumn.", "")])
+                                 "kolumnmappningen ska ha rubrikerna rubrik;kolumn.",
+                                 'Första raden ska vara "rubrik;kolumn" och varje rad sedan '
+                                 'leverantörens rubrik och vår kolumn, t.ex. '
+                                 '"Löpnr;respondent_id".')])
     known = set(codebook.columns) | set(codebook.item_codes)
     out, problems = {}, []
     for i, (heading, target) in enumerate(zip(table.frame[cols["rubrik"]],
@@ -115,12 +125,73 @@ def read_column_mapping(path: str | os.PathLike, codebook: Codebook) -> dict[str
         if target not in known:
             problems.append(Problem(table.file, int(table.excel_rows.iloc[i]), "kolumn", target,
                                     P.UNKNOWN_COLUMN, "okänd kolumn i kodboken.",
-                                    "Använd en frågekod (t.ex. nedskrapning) eller "
-                                    "respondent_id, year, area, stratum, weight, sex, age_group."))
+                                    did_you_mean(target, sorted(known))
+                                    + "Giltiga kolumnnamn: " + mapping_targets(codebook) + "."))
         out[normalise_label(heading)] = target
     if problems:
         raise DataError(problems, title="Kolumnmappningen kan inte användas")
     return out
+
+
+def mapping_targets(codebook: Codebook) -> str:
+    """The column names a mapping line may point to, for messages."""
+    columns = [c for c, spec in codebook.columns.items() if not spec.get("ignored")]
+    return (", ".join(columns) + " eller en frågekod ur kodboken (t.ex. "
+            + ", ".join(codebook.item_codes[:2]) + "; alla i analysis/resources/codebook.yaml)")
+
+
+def _likely_header(table: RawTable, column: str, unknown: list[str], codebook: Codebook,
+                   register: pd.DataFrame | None) -> str | None:
+    """The file's unrecognised heading that most likely holds ``column`` (for the example
+    mapping line): the one spelled most like a known heading; for the respondent id the
+    first whose values are all filled in and unique; for the area the first whose values
+    are area codes or names; else the first unrecognised heading."""
+    if not unknown:
+        return None
+    spec = codebook.columns.get(column, {})
+    near = [h for h in unknown
+            if suggest(h, [spec.get("label", column), *spec.get("headers", [])], n=1,
+                       cutoff=0.6, key=normalise_label)]
+    if near:
+        return near[0]
+    for header in unknown:
+        values = table.frame[header].fillna("").astype("string").str.strip()
+        if column == "respondent_id" and (values != "").all() and values.is_unique:
+            return header
+        if column == "area" and register is not None and len(values):
+            known = {normalise_label(v) for v in [*register["area"], *register["area_name"]]}
+            if values.map(normalise_label).isin(known).mean() > 0.9:
+                return header
+    return unknown[0]
+
+
+def missing_column_problem(table: RawTable, column: str, codebook: Codebook,
+                           unknown: list[str] | None = None,
+                           register: pd.DataFrame | None = None) -> Problem:
+    """The teaching message for a required column the file does not have.
+
+    Names the column, the headings that are recognised, and the exact line to add to
+    ``kolumnmappning.csv`` for the file's own heading (``Löpnr;respondent_id``), with the
+    valid target names.
+    """
+    spec = codebook.columns.get(column, {})
+    label = spec.get("label", column)
+    shown: dict[str, str] = {}  # one spelling per heading (Löpnr, not also Lopnr, Löpnr.)
+    for h in spec.get("headers", [column]):
+        shown.setdefault(match_key(h).replace(" ", "").replace(".", ""), h)
+    known = ", ".join(list(shown.values())[:10])
+    heading = _likely_header(table, column, list(unknown or []), codebook, register)
+    example = f"{heading};{column}" if heading else f"RUBRIKEN I FILEN;{column}"
+    hint = (f"Rubriker som känns igen: {known}. Har filen en egen rubrik för {label.lower()}"
+            + (f' (kanske "{heading}")' if heading else "")
+            + f': lägg raden "{example}" i data/raw/{SURVEY_DIR}/{COLUMN_MAPPING_FILE} '
+            f'(första raden i den filen är "rubrik;kolumn"; en mall finns i '
+            f"data/raw/{TEMPLATES_DIR}/{SURVEY_DIR}/ efter trygghet ny). Giltiga kolumnnamn: "
+            + mapping_targets(codebook) + ".")
+    if column == "year":
+        hint += " Året kan också stå i filnamnet (enkat_2024.csv)."
+    return Problem(table.file, table.header_row, None, None, P.MISSING_COLUMN,
+                   f'kolumnen "{label}" saknas (vår kolumn {column}).', hint)
 
 
 def _year_from_name(name: str) -> int | None:
@@ -218,17 +289,13 @@ def _canonicalise(table: RawTable, register: pd.DataFrame, codebook: Codebook,
     """
     found, notices = _map_headers(table, codebook, mapping)
     n = len(table.frame)
-    labels = {name: spec.get("label", name) for name, spec in codebook.columns.items()}
     file_year = year if year is not None else _year_from_name(table.file)
     missing = [c for c in codebook.required_columns() if c not in found]
     if "year" not in found and file_year is None:
         missing.append("year")
     item_cols = [c for c in codebook.item_codes if c in found]
-    file_problems = [Problem(table.file, table.header_row, None, None, P.MISSING_COLUMN,
-                             f'kolumnen "{labels.get(c, c)}" saknas.',
-                             "Förväntade rubriker: "
-                             + ", ".join(codebook.columns[c].get("headers", [c])[:3])
-                             + (". Eller ange året i filnamnet." if c == "year" else "."))
+    unknown = [p.column for p in notices if p.reason == P.UNKNOWN_COLUMN and p.column]
+    file_problems = [missing_column_problem(table, c, codebook, unknown, register)
                      for c in missing]
     if not item_cols:
         file_problems.append(Problem(table.file, table.header_row, None, None, P.MISSING_COLUMN,
@@ -280,8 +347,17 @@ def _canonicalise(table: RawTable, register: pd.DataFrame, codebook: Codebook,
                 + ", ".join(f"{c} {nm}" for c, nm in zip(valid["area"], valid["area_name"],
                                                          strict=True))
                 + "." if len(valid) else f"Områdesregistret har inga områden för {int(y)}.")
-        rp.add(bad, found["area"], atext, P.UNKNOWN_AREA,
-               f"okänt område för {int(y)}.", hint)
+        hint += (f" Är det ett av era områden: lägg till det (eller rätta namnet) i "
+                 f"{AREAS_DIR}/{AREA_REGISTER_FILE}.")
+        names = [*valid["area"].astype(str), *valid["area_name"].astype(str)]
+        unknown = np.unique(label_codes[bad])
+        if len(unknown) > MAX_SUGGESTED_LABELS:  # e.g. a wrong column mapped as the area
+            rp.add(bad, found["area"], atext, P.UNKNOWN_AREA, f"okänt område för {int(y)}.", hint)
+            continue
+        for j in unknown:  # one "Menade du" per distinct unknown label
+            rp.add(bad & (label_codes == j), found["area"], atext, P.UNKNOWN_AREA,
+                   f"okänt område för {int(y)}.",
+                   did_you_mean(label_uniques[j], names, quote=True) + hint)
     area = pd.Categorical.from_codes(area_code, categories=pd.Index(area_names, dtype="string"))
     columns["area"] = area
 

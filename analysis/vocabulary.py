@@ -93,14 +93,22 @@ INDICATORS = {
 # Whether an indicator is a proportion (shown as %) or a mean on the scoring's scale.
 PROPORTION_INDICATORS = {k for k in INDICATORS if k.startswith("andel_")}
 
-# Reasons in the "Anmärkning" column.
+# Remarks in the "Anmärkning" column. Every suppressed cell carries the one neutral remark
+# "suppressed" (the reason is only in the internal audit table, analysis/disclosure.py);
+# "few_respondents", "small_numerator" and "secondary" are kept for older readers but are
+# never written on a row.
 FLAGS = {
+    "suppressed": "Visas inte (röjandekontroll)",
     "few_respondents": "färre än {min_n} svar",
     "small_numerator": "för få i täljaren (1–2)",
     "secondary": "undertryckt för att skydda en annan cell",
     "few_uncertain": "{min_n}–{uncertain_n} svar",
     "wide_ci": "brett konfidensintervall",
+    "relative": "stor osäkerhet i förhållande till värdet",
+    "few_effective": "motsvarar färre än {min_n} svar",
     "not_comparable": "områdets gränser ändrades mellan åren",
+    "index_items_differ": "indexet bygger på olika frågor de två åren",
+    "not_tested": "prövas inte (för problemfrågor prövas andelen stort problem)",
 }
 
 ALL_ITEMS = "alla"  # item code for indices over all problem items
@@ -181,24 +189,41 @@ CRS_NAMES = {
 
 # Words in the notebooks' sentences and tables (analysis/narrative.py).
 NARRATIVE = {
-    "suppressed": "för få svar",
+    "suppressed": "visas inte (röjandekontroll)",
     "uncertain": "osäker skattning",
     "missing": "ingen skattning",
     "not_given": "Ej angiven",
-    "all_suppressed": "för få svar för att visa någon fråga",
-    "change_suppressed": "kan inte jämföras, för få svar ett av åren",
+    "all_suppressed": "ingen fråga kan visas (röjandekontroll)",
+    "change_suppressed": "kan inte jämföras, ett av åren visas inte (röjandekontroll)",
     "change_not_comparable": "kan inte jämföras, områdets gränser ändrades mellan åren",
     "change_not_significant": "inte statistiskt säkerställd, kan vara slumpvariation",
+    "change_not_tested": "prövas inte; för problemfrågor prövas andelen stort problem",
+    "change_items_differ": "kan inte jämföras, indexet bygger på olika frågor de två åren",
+    # the breakdown by sex and age group (analysis/breakdown.py, the lägesbild)
+    "breakdown_sex": "Kön",
+    "breakdown_age_group": "Åldersgrupp",
+    "breakdown": "Redovisas efter",
+    "breakdown_group": "Grupp",
+    "breakdown_caption": "Efter {by} {year}, hela kommunen",
+    "breakdown_intro": "Hur svaren skiljer sig mellan kvinnor och män och mellan "
+                       "åldersgrupper, för hela kommunen (inte per område). Inom parentes "
+                       "95 % konfidensintervall.",
+    "breakdown_note": "* = osäker skattning (få svar eller brett intervall). .. = visas inte "
+                      "(röjandekontroll): siffror som skulle kunna peka ut enskildas svar visas "
+                      "inte, och då döljs ibland också en annan grupp så att siffran inte kan "
+                      "räknas fram ur de andra.",
+    "breakdown_missing": "Enkätsvaren saknar uppgift om kön och ålder.",
+    "suppressed_symbol": "..",
 }
 
 # Figures and the HTML lägesbild (analysis/figures.py, analysis/report.py).
 FIGURES = {
     "demo": "Syntetiska demodata – inte verkliga svar.",
-    "suppressed_hidden": "Värden med för få svar visas inte.",
+    "suppressed_hidden": "Värden som inte får visas (röjandekontroll) är utelämnade.",
     "uncertain_marked": "Ljusare, randiga staplar/punkter: osäker skattning (få svar eller brett intervall).",
     "ci": "Strecken visar 95 % konfidensintervall.",
     "scoring": "Poängsättning: {scoring}.",
-    "too_few": "för få svar",
+    "too_few": "visas inte",
     "no_estimates": "Inga publicerade skattningar att visa.",
     "total": "Hela kommunen",
     "year": "År",
@@ -238,7 +263,7 @@ FIGURES = {
     "changes_note": "Triangelns spets visar riktningen och dess storlek hur stor förändringen "
                     "är. Fylld triangel: statistiskt säkerställd förändring. Bara områden med "
                     "samma gränser båda åren och tillräckligt många svar jämförs.",
-    "changes_hidden": "{n} jämförelser visas inte (för få svar eller ändrade gränser).",
+    "changes_hidden": "{n} jämförelser visas inte (röjandekontroll eller ändrade gränser).",
     "legend_change": "Förändring",
     "legend_size": "Förändringens storlek",
     "increase_sig": "Säkerställd ökning",
@@ -279,9 +304,11 @@ REPORT_SECTIONS = {
     "oro": "Oro för brott",
     "avstar": "Avstått från aktiviteter av oro för brott",
     "polisen": "Förtroende för polisen och svaret Vet ej",
+    "kon_alder": "Kön och åldersgrupp",
     "svarsfrekvens": "Svarsfrekvens per område",
     "vandringar": "Trygghetsvandringar",
     "polisindex": "Polisens index bredvid enkäten",
+    "brott": "Anmälda brott",
     "loften": "Medborgarlöften",
     "kallor": "Källor och deras begränsningar",
     "ordlista": "Ordlista",
@@ -298,11 +325,13 @@ GLOSSARY = {
     "Konfidensintervall (KI)": "Det spann där värdet för alla som bor i området med stor "
                                "sannolikhet (95 %) ligger – inte bara för dem som svarade. Ett "
                                "brett intervall betyder att siffran är osäker.",
-    "Osäker skattning": "En siffra som bygger på få svar ({min_n}–{uncertain_max}) eller har ett "
-                        "brett intervall. Den visas, men ljusare och randig, och ska läsas som "
-                        "en fingervisning.",
-    "För få svar": "Färre än {min_n} svar, eller så få personer bakom en andel att någon skulle "
-                   "kunna pekas ut. Siffran visas inte.",
+    "Osäker skattning": "En siffra som bygger på få svar ({min_n}–{uncertain_max}), har ett "
+                        "brett intervall eller ett stort medelfel i förhållande till sig själv "
+                        "(relativ precision). Den visas, men ljusare och randig, och ska läsas "
+                        "som en fingervisning.",
+    "Visas inte (röjandekontroll)": "Siffran visas inte så att ingen enskild svarande kan pekas "
+                                    "ut – antingen för att den bygger på för få svar, eller för "
+                                    "att den annars skulle gå att räkna fram ur andra siffror.",
     "Statistiskt säkerställd": "En förändring som är så stor att den knappast är slump, även "
                                "när hänsyn tas till att många förändringar prövas samtidigt. "
                                "Andra skillnader kan vara slump och beskrivs inte som ökning "

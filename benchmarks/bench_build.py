@@ -46,7 +46,8 @@ from analysis.codebook import load_codebook  # noqa: E402
 
 YEARS = list(range(2015, 2025))
 AREAS = {10_000: 40, 100_000: 400, 1_000_000: 2_500, 3_000_000: 6_000}
-STAGES = ["areas", "survey", "estimates", "exports"]
+STAGES = ["areas", "survey", "estimates", "official", "places", "walks", "promises", "exports",
+          "report"]  # the whole build
 GENERATOR_VERSION = "3"
 AGE_GROUPS = ["16-24", "25-44", "45-64", "65-85"]  # hyphen: cp1252 files stay latin-1
 SEXES = ["Kvinna", "Man", "Annat"]

@@ -81,3 +81,40 @@ def test_bad_settings_file_is_a_message_not_a_traceback(tmp_path, capsys):
     assert main(["--rot", str(tmp_path), "build", "--egna"]) == 1
     err = capsys.readouterr().err
     assert 'installningar.yaml, kolumn "level": "1.5"' in err and "Traceback" not in err
+
+
+# --- trygghet ny and validate for a new kommun (issue 11) -----------------------------------
+
+
+def test_ny_help_is_swedish(capsys):
+    with pytest.raises(SystemExit):
+        main(["ny", "--help"])
+    out = capsys.readouterr().out
+    assert out.startswith("användning: trygghet ny") and "kommunens namn eller kommunkod" in out
+
+
+def test_validate_uses_the_folders_mapping_file_and_never_reads_it_as_a_survey(project, capsys):
+    from tests.conftest import HEADERS, csv_text, survey_rows, write_survey
+
+    path = write_survey(project, "enkat_2022.csv",
+                        csv_text(survey_rows(), headers=["Nr", *HEADERS[1:]]))
+    (path.parent / "kolumnmappning.csv").write_text("rubrik;kolumn\nNr;respondent_id\n",
+                                                    encoding="utf-8")
+    (path.parent / "README.md").write_text("# Leverans\n", encoding="utf-8")
+    every = sorted(str(p) for p in path.parent.iterdir())  # as the shell expands folder/*
+    assert main(["--rot", str(project), "validate", *every]) == 0
+    out = capsys.readouterr().out
+    assert "Kolumnmappning: " in out and "kolumnmappning.csv (1 rader)" in out
+    assert "enkat_2022.csv: 6 rader, 6 godkända, 0 avvisade." in out
+    assert out.rstrip().endswith("Inga fel hittades.")
+    assert "kolumnmappning.csv, rad" not in out  # not checked as a survey file
+
+
+def test_validate_without_the_area_register_says_how_to_start_it(tmp_path, capsys):
+    folder = tmp_path / "data" / "raw" / "trygghetsmatning"
+    folder.mkdir(parents=True)
+    (folder / "enkat_2022.csv").write_text("Löpnr;Område\n1;01\n", encoding="utf-8")
+    assert main(["--rot", str(tmp_path), "validate", str(folder / "enkat_2022.csv")]) == 1
+    err = capsys.readouterr().err
+    assert "omraden/omradesindelning.csv: områdesregistret saknas" in err
+    assert "omrade;namn;giltig_fran;giltig_till" in err

@@ -7,15 +7,16 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.demo import geo, walks
-from analysis.paths import DEFAULT_ROOT, WALKS_DIR
+from analysis.demo import geo, kommun, walks
+from analysis.paths import DEFAULT_ROOT, VOCABULARY_FILE, WALKS_DIR
 from analysis.places import kommun_outline, read_areas, read_places
-from analysis.walks import followup, load_walks
+from analysis.walks import followup, load_walk_vocabulary, load_walks
 
 COMMITTED = DEFAULT_ROOT / "data" / "raw" / "demo" / WALKS_DIR
 
 
 def generate(root: Path) -> Path:
+    kommun.write(root)
     geo.write(root)
     walks.write(root)
     return root
@@ -30,7 +31,8 @@ def raw(tmp_path_factory) -> Path:
 def delivery(raw):
     return load_walks(raw / WALKS_DIR, areas=read_areas(raw / "geodata/omraden.gpkg"),
                       places=read_places(raw / "geodata/platser.geojson"),
-                      kommun=kommun_outline(raw / "geodata/kommun.geojson", "1285"))
+                      kommun=kommun_outline(raw / "geodata/kommun.geojson", "1285"),
+                      vocabulary=load_walk_vocabulary(kommun=raw / VOCABULARY_FILE))
 
 
 def files(folder: Path) -> dict[str, bytes]:
@@ -124,3 +126,12 @@ def test_statuses_and_fix_dates_are_realistic(delivery):
     assert declined["decision_reason"].notna().all()
     assert set(declined["reason_category"]) <= {"kostnad", "annan_agare", "ej_prioriterat",
                                                 "regler", "tekniskt"}
+
+
+def test_the_demo_kommuns_own_vocabulary_names_its_organisations(delivery, raw):
+    """EBO, Brinova, Skånetrafiken ... live in the demo's ordlista.yaml, not in the package."""
+    codes = set(delivery.observations["responsible"].dropna())
+    assert {"eslovs_bostads_ab", "brinova", "skanetrafiken", "kommunen"} <= codes
+    assert (raw / VOCABULARY_FILE).read_bytes() == (COMMITTED.parent / VOCABULARY_FILE).read_bytes()
+    package = load_walk_vocabulary()["responsible"].labels
+    assert "eslovs_bostads_ab" not in package and package["kommunen"] == "kommunen"

@@ -53,7 +53,10 @@ def test_design_effect_and_effective_n(design):
     s2 = 1.5 * (1 * 0.75**2 + 2 * 0.25**2 + 1 * 0.25**2) / 4
     v_x = out.loc[0, "se"] ** 2
     assert_allclose(out.loc[0, "deff"], v_x / (s2 / 3))
-    assert_allclose(out.loc[0, "n_eff"], 3 / out.loc[0, "deff"])
+    # n / deff, capped at n (a design effect under 1 would claim more answers than there are)
+    assert_allclose(out.loc[0, "n_eff"], min(3 / out.loc[0, "deff"], 3))
+    assert out.loc[0, "deff"] < 1 and out.loc[0, "n_eff"] == 3
+    assert_allclose(out.loc[1, "n_eff"], 4 / out.loc[1, "deff"])  # deff 1: n
 
 
 def test_filtering_to_the_domain_first_changes_the_se(design):
@@ -86,7 +89,7 @@ def test_no_weight_no_strata_is_the_simple_mean():
 
 def test_proportion_near_zero_logit_ci():
     data = pd.DataFrame({"y": [1.0] + [0.0] * 39})
-    out = survey_estimates(data, "y", kind="proportion")
+    out = survey_estimates(data, "y", kind="proportion", ci="logit")
     r, se = 0.025, 0.025  # V = 40/39 * (0.975^2 + 39 * 0.025^2)/40^2 = 0.000625
     assert_allclose(out.loc[0, "se"], se)
     half = stats.t.ppf(0.975, 39) * se / (r * (1 - r))
@@ -101,7 +104,8 @@ def test_proportion_near_zero_logit_ci():
 def test_proportion_across_strata_matches_r():
     data = pd.DataFrame({"p": [1, 0, 0, 1, 1, 0, 1, 0, 0, 0], "h": list("AAAABBBBBB"),
                          "w": [1, 2, 1, 2, 1, 2, 1, 3, 1, 1], "a": list("xyxxyyxyxy")})
-    out = survey_estimates(data, "p", "a", weight="w", strata="h", kind="proportion")
+    out = survey_estimates(data, "p", "a", weight="w", strata="h", kind="proportion",
+                           ci="logit")
     # R 4.1-1: svyby(~p, ~a, des, svyciprop, method="logit", vartype=c("se", "ci"))
     assert_allclose(out["estimate"], [2 / 3, 1 / 9])
     assert_allclose(out["se"], [0.232184118795, 0.121465421000], rtol=1e-9)
@@ -174,14 +178,15 @@ def test_df_rule_for_proportions_with_missing_values():
     data = pd.DataFrame({"p": [1, 0, np.nan, 1, 1, 0, 1, 0, 0, np.nan], "h": list("AAAABBBBBB"),
                          "w": [1, 2, 1, 2, 1, 2, 1, 3, 1, 1], "a": list("xyxxyyxyxy")})
     # DOMAIN §2: df = answered rows - strata among them: x has rows 1, 4, 7, 9 (A, A, B, B) -> 2
-    answered = survey_estimates(data, "p", "a", weight="w", strata="h", kind="proportion")
+    answered = survey_estimates(data, "p", "a", weight="w", strata="h", kind="proportion",
+                                ci="logit")
     assert list(answered["df"]) == [2, 2]
     r, se = answered.loc[0, "estimate"], answered.loc[0, "se"]
     half = stats.t.ppf(0.975, 2) * se / (r * (1 - r))
     assert_allclose(answered.loc[0, "ci_low"], special.expit(special.logit(r) - half))
     # R 4.1-1 svyciprop counts every row of the domain (x: 5 rows in A and B -> df 3)
     domain = survey_estimates(data, "p", "a", weight="w", strata="h", kind="proportion",
-                              df_rule="domain")
+                              df_rule="domain", ci="logit")
     assert list(domain["df"]) == [3, 3]
     assert_allclose(domain["estimate"], [0.8, 0.125])
     assert_allclose(domain["se"], [0.188750275938, 0.137641972160], rtol=1e-9)
@@ -224,3 +229,148 @@ def test_values_array_is_not_changed():
     before = y.copy()
     fine.estimate(y, kind="proportion")
     np.testing.assert_array_equal(y, before)
+
+
+# --- Korn–Graubard intervals for proportions (R: svyciprop(method = "beta")) ----------------
+
+def _kg_design(missing: bool = False) -> pd.DataFrame:
+    """Three strata; domains x and y across strata, o only 1s, z only 0s (the R scripts'
+    data frame, row for row)."""
+    p = [1, 0, 0, 1, 1, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1,
+         0, 1, 0, 0, 1, 0, 0, 1]
+    if missing:
+        p[2] = p[25] = np.nan
+    return pd.DataFrame({
+        "p": np.array(p, dtype=float),
+        "h": ["A"] * 12 + ["B"] * 10 + ["C"] * 8,
+        "w": [1, 2, 1, 2, 1, 2, 1, 3, 1, 1, 2, 1, 2, 1, 1, 2, 3, 1, 1, 2, 1, 1,
+              4, 1, 2, 1, 3, 1, 2, 2],
+        "a": list("xyxxyyxyxyxx") + list("zzzzzxoooo") + list("yyxyyxyx"),
+    })
+
+
+# R 4 / survey 4.1.1:
+#   des <- svydesign(ids=~1, strata=~h, weights=~w, data=d)
+#   svyby(~p, ~a, des, svyciprop, method="beta", vartype=c("se","ci"))
+# x and y have n_eff < n, so R's interval is ours. At o (all 1) and z (all 0) R gives NaN;
+# the reference there is R's own formula with n_eff = n:
+#   ndf <- n * (qt(.025, n-1)/qt(.025, degf(sub)))^2; qbeta(.025, ndf, 1) and qbeta(.975, 1, ndf)
+R_BETA = {  # domain: (estimate, se, ci_low, ci_high)
+    "o": (1.0, 0.0, 0.39763536438352542, 1.0),
+    "x": (0.53333333333333333, 0.16353949353341518, 0.190922351002154739, 0.85340316692214080),
+    "y": (0.25, 0.153331509964690416, 0.029748921106192462, 0.659617064317927992),
+    "z": (0.0, 0.0, 0.0, 0.52182375010498139),
+}
+
+
+def test_korn_graubard_equals_r_including_all_zero_and_all_one_domains():
+    out = survey_estimates(_kg_design(), "p", "a", weight="w", strata="h",
+                           kind="proportion").set_index("a")
+    for domain, (est, se, low, high) in R_BETA.items():
+        row = out.loc[domain]
+        assert_allclose([row["estimate"], row["se"]], [est, se], rtol=1e-9, atol=1e-15)
+        assert_allclose([row["ci_low"], row["ci_high"]], [low, high], rtol=1e-6, atol=1e-12)
+    # the edges are exact, not within rounding: R == 0 | R == 1 is detected
+    assert out.loc["z", "estimate"] == 0.0 and out.loc["z", "se"] == 0.0
+    assert out.loc["z", "ci_low"] == 0.0 and 0 < out.loc["z", "ci_high"] < 1
+    assert out.loc["o", "estimate"] == 1.0 and out.loc["o", "se"] == 0.0
+    assert out.loc["o", "ci_high"] == 1.0 and 0 < out.loc["o", "ci_low"] < 1
+    # n_eff = n at the edges; the exact upper limit at 0 of n is 1 - 0.025^(1/n)
+    assert out.loc["z", "n_eff"] == out.loc["z", "n"] == 5
+    assert_allclose(out.loc["z", "ci_high"], 1 - 0.025 ** (1 / 5))
+    assert (out["ci_high"] > out["ci_low"]).all()  # never a zero-width interval
+
+
+def test_korn_graubard_whole_design_equals_r():
+    out = survey_estimates(_kg_design(), "p", weight="w", strata="h", kind="proportion")
+    # svyciprop(~p, des, method="beta"): 0.3673469387755 (0.1775904988461, 0.59299)
+    assert_allclose(out.loc[0, ["estimate", "se"]].astype(float),
+                    [0.36734693877551017, 0.10075778213647138], rtol=1e-9)
+    assert_allclose(out.loc[0, ["ci_low", "ci_high"]].astype(float),
+                    [0.17759049884612094, 0.59299065210584190], rtol=1e-6)
+
+
+def test_korn_graubard_with_missing_values_and_the_domain_df_rule_equals_r():
+    # svyby(..., svyciprop, method="beta", na.rm=TRUE): R's df and the t ratio count every
+    # row of the domain (df_rule="domain")
+    out = survey_estimates(_kg_design(missing=True), "p", "a", weight="w", strata="h",
+                           kind="proportion", df_rule="domain").set_index("a")
+    assert_allclose(out.loc[["x", "y"], "estimate"], [0.57142857142857140, 0.26315789473684209])
+    assert_allclose(out.loc[["x", "y"], "se"], [0.16686983115165230, 0.16052457988038127],
+                    rtol=1e-9)
+    assert_allclose(out.loc[["x", "y"], "ci_low"], [0.209383316898363037, 0.031042961922644444],
+                    rtol=1e-6)
+    assert_allclose(out.loc[["x", "y"], "ci_high"], [0.88310925772149218, 0.68349295264992227],
+                    rtol=1e-6)
+
+
+def test_korn_graubard_caps_n_eff_at_n():
+    # Two strata; in w and y the design effect is under 1, so R's n_eff (5.06 and 7.11)
+    # exceeds the 5 answers. We cap it at n; R does not (its limits for w: 0.31445, 0.99770).
+    # Reference: R's own steps with the cap, sub <- subset(des, a == "w"):
+    #   m <- svymean(~p, sub); neff <- min(coef(m) * (1 - coef(m)) / vcov(m), nrow(sub))
+    #   ndf <- neff * (qt(.025, nrow(sub) - 1) / qt(.025, degf(sub)))^2
+    #   qbeta(.025, ndf * coef(m), ndf * (1 - coef(m)) + 1), qbeta(.975, ndf * coef(m) + 1, ...)
+    data = pd.DataFrame({"p": [1, 0, 0, 1, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1.0],
+                         "h": list("A" * 10 + "B" * 10),
+                         "w": [1, 2, 1, 2, 1, 2, 1, 3, 1, 1, 2, 1, 1, 2, 3, 1, 1, 2, 1, 1],
+                         "a": list("xyxxyyxyxy") + list("zzzzzwwwww")})
+    out = survey_estimates(data, "p", "a", weight="w", strata="h",
+                           kind="proportion").set_index("a")
+    assert (out["n_eff"] <= out["n"]).all()
+    assert out.loc["w", "n_eff"] == 5 and out.loc["y", "n_eff"] == 5
+    assert_allclose(out.loc["w", ["ci_low", "ci_high"]].astype(float),
+                    [0.31115993085344479, 0.99780492378673713], rtol=1e-6)
+    assert_allclose(out.loc["y", ["ci_low", "ci_high"]].astype(float),
+                    [0.00020253822772879764, 0.63917677154564156439], rtol=1e-6)
+    # x: n_eff < n, R's svyciprop itself
+    assert_allclose(out.loc["x", ["ci_low", "ci_high"]].astype(float),
+                    [0.172362674421268, 0.973292668009669], rtol=1e-6)
+
+
+def test_a_mean_over_identical_values_is_exact_and_has_no_spread():
+    data = pd.DataFrame({"y": [0.0] * 5 + [2.0] * 6 + [3.0, 1.0, 0.5],
+                         "a": list("zzzzz") + list("tttttt") + list("mmm"),
+                         "h": list("ABABABABABABAB"), "w": np.arange(1.0, 15.0)})
+    out = survey_estimates(data, "y", "a", weight="w", strata="h").set_index("a")
+    assert out.loc["z", "estimate"] == 0.0 and out.loc["z", "se"] == 0.0
+    assert out.loc["t", "estimate"] == 2.0 and out.loc["t", "se"] == 0.0
+    assert out.loc["m", "se"] > 0
+
+
+@pytest.mark.parametrize("ci", ["beta", "logit"])
+def test_unknown_ci_method_is_refused_and_both_methods_run(ci):
+    out = survey_estimates(_kg_design(), "p", kind="proportion", ci=ci)
+    assert 0 < out.loc[0, "ci_low"] < out.loc[0, "estimate"] < out.loc[0, "ci_high"] < 1
+    with pytest.raises(ValueError, match="ci must be"):
+        survey_estimates(_kg_design(), "p", kind="proportion", ci="wald")
+
+
+@pytest.mark.parametrize("kind", ["mean", "proportion"])
+def test_breakdowns_added_up_from_a_finer_design_equal_their_own_pass(kind):
+    from analysis.estimate import DomainDesign
+
+    rng = np.random.default_rng(5)
+    n = 3000
+    data = pd.DataFrame({"year": rng.integers(2022, 2024, n), "area": rng.integers(0, 9, n),
+                         "sex": rng.choice(["K", "M", None], n, p=[0.5, 0.45, 0.05]),
+                         "age": rng.choice(["a", "b", "c"], n), "w": rng.uniform(1, 30, n)})
+    data["stratum"] = data["area"]
+    y = rng.integers(0, 2 if kind == "proportion" else 4, n).astype(float)
+    y[(data["sex"] == "K").to_numpy() & (data["year"] == 2022).to_numpy()] = 0.0  # all 0
+    y[rng.random(n) < 0.1] = np.nan
+    kw = {"weight": "w", "strata": ["year", "stratum"]}
+    area = DomainDesign(data, ["year", "area"], **kw)
+    sex = DomainDesign(data, ["year", "sex"], **kw)
+    age = DomainDesign(data, ["year", "age"], **kw)
+    joint = DomainDesign(data, ["year", "sex", "age"], **kw)
+    assert joint.coarsening(sex) is not None and joint.coarsening(age) is not None
+    assert sex.coarsening(joint) is None  # a coarser design cannot give a finer one
+    _, via_sex, via_age = area.estimate_arrays(y, kind=kind, also=[sex, age], via=[joint])
+    for design, arrays in ((sex, via_sex), (age, via_age)):
+        alone = design.estimate(y, kind=kind)
+        pd.testing.assert_frame_equal(design.frame(arrays), alone, rtol=1e-12)
+    # the edge stays exact when added up: women 2022 answered only 0
+    women = sex.frame(via_sex)
+    row = women[(women["year"] == 2022) & (women["sex"] == "K")].iloc[0]
+    assert row["estimate"] == 0.0 and row["se"] == 0.0

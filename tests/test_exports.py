@@ -254,3 +254,67 @@ def test_injected_text_arrives_as_text_in_libreoffice(tmp_path):
     for row, name in zip(body, names, strict=True):
         assert row[0] == "01" and row[2] == pytest.approx(-0.26)
         assert isinstance(row[1], str) and row[1] in (name, "'" + name), (row, name)
+
+
+# --- the machine-readable flavour (issue 11) ----------------------------------------------
+
+
+def test_csv_pair_writes_the_excel_csv_unchanged_and_a_tidy_copy():
+    from analysis.exports import csv_pair
+
+    frame = estimates_for_sharing(_estimates())
+    pair = csv_pair("skattningar", frame, code_columns=["Områdeskod"])
+    assert sorted(pair) == ["csv/maskinlasbar/skattningar.csv", "csv/skattningar.csv"]
+    assert pair["csv/skattningar.csv"] == excel_csv(frame, ["Områdeskod"])
+    tidy = pair["csv/maskinlasbar/skattningar.csv"]
+    assert not tidy.startswith(b"\xef\xbb\xbf") and b"\r" not in tidy
+    lines = tidy.decode("utf-8").splitlines()
+    assert lines[0] == ",".join(frame.columns)  # same headers: one data dictionary for both
+    assert lines[1].startswith("2024,01,Centrum,") and ",45.7,40.0,51.0,120," in lines[1]
+    back = pd.read_csv(__import__("io").BytesIO(tidy), dtype={"Områdeskod": str})
+    assert back["Områdeskod"].tolist() == ["01", "02"]
+    assert back["Skattning"].iloc[0] == pytest.approx(45.7)
+
+
+def test_machine_readable_changes_only_our_numbers_and_code_forms():
+    from analysis.exports import machine_readable
+
+    frame = pd.DataFrame({"Områdeskod": ['="01"', "kommunen"], "Värde": ["1,5", ""],
+                          "Antal": ["12", "3"], "Text": ["1,5 %", "a, b"],
+                          "Datum": ["2024-03-01", ""], "Förklaring": ["12,5", "ja"]})
+    before = frame.copy()
+    out = machine_readable(frame, ["Områdeskod"])
+    pd.testing.assert_frame_equal(frame, before)  # not mutated
+    assert out["Områdeskod"].tolist() == ["01", "kommunen"]
+    assert out["Värde"].tolist() == ["1.5", ""]
+    assert out["Antal"].tolist() == ["12", "3"]
+    assert out["Text"].tolist() == ["1,5 %", "a, b"]  # text stays text
+    assert out["Förklaring"].tolist() == ["12,5", "ja"]  # not every cell a number: text
+    assert out["Datum"].tolist() == ["2024-03-01", ""]
+
+
+def test_tidy_csv_quotes_only_what_must_be_quoted_and_keeps_values_exact():
+    from analysis.exports import tidy_csv
+
+    frame = pd.DataFrame({"a": ["=1+1", 'sa "hej"', "x,y", None], "b": ["-0.3", "1", "", "2"]})
+    text = tidy_csv(frame).decode("utf-8")
+    # a formula gets the same leading ' as in the Excel CSV; the number -0.3 stays a number
+    assert text.split("\n")[:5] == ["a,b", "'=1+1,-0.3", '"sa ""hej""",1', '"x,y",', ",2"]
+
+
+def test_every_export_has_its_tidy_copy_and_the_copies_are_explained(demo_built):
+    built = demo_built.reports / "csv"
+    excel = sorted(p.name for p in built.glob("*.csv"))
+    tidy = sorted(p.name for p in (built / "maskinlasbar").glob("*.csv"))
+    assert excel == tidy and {"skattningar.csv", "medborgarloften.csv"} <= set(tidy)
+    readme = (built / "maskinlasbar" / "LASMIG.txt").read_text("utf-8")
+    assert "UTF-8 utan BOM" in readme and "decimalpunkt" in readme
+    for name in excel:
+        rows_excel = (built / name).read_bytes().decode("utf-8-sig").count("\r\n")
+        rows_tidy = (built / "maskinlasbar" / name).read_text("utf-8").count("\n")
+        assert rows_excel <= rows_tidy  # a quoted line break adds lines, never rows
+        tidy_frame = pd.read_csv(built / "maskinlasbar" / name, dtype=str, keep_default_na=False)
+        excel_frame = pd.read_csv(built / name, sep=";", dtype=str, encoding="utf-8-sig",
+                                  keep_default_na=False)
+        assert list(tidy_frame.columns) == list(excel_frame.columns)
+        assert len(tidy_frame) == len(excel_frame)

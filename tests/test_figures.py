@@ -73,7 +73,7 @@ def test_area_ranking_draws_only_published_areas_sorted_with_total_line():
     assert len(dashed) == 1 and dashed[0].get_xdata()[0] == pytest.approx(0.36)
     assert ax.get_xlabel() == "Andel otrygga ute sent på kvällen"
     notes = texts(fig)
-    assert "Värden med för få svar visas inte." in notes
+    assert "Värden som inte får visas (röjandekontroll) är utelämnade." in notes
     assert "Syntetiska demodata" in notes
     assert "osäker skattning" in notes
     assert title(fig) == "Andel otrygga ute sent på kvällen 2024: Trygghet ute ensam sent en kväll"
@@ -82,7 +82,7 @@ def test_area_ranking_draws_only_published_areas_sorted_with_total_line():
 def test_area_ranking_without_hidden_values_has_no_suppression_note_and_no_demo():
     rows = RANKING[RANKING["area"] != "03"]
     fig = F.area_ranking(rows, 2024, "andel_otrygga", "otrygg_kvall", demo=False)
-    assert "för få svar" not in texts(fig)
+    assert "visas inte" not in texts(fig)
     assert "Syntetiska" not in texts(fig)
 
 
@@ -174,7 +174,7 @@ def test_top_problems_takes_the_n_largest_published_items_largest_on_top():
     ax = fig.axes[0]
     assert ytick_labels(ax) == ["Nedskräpning", "Bilar som kör för fort"]
     assert [p.get_width() for p in ax.patches] == pytest.approx([0.40, 0.60])
-    assert "Värden med för få svar visas inte." in texts(fig)
+    assert "Värden som inte får visas (röjandekontroll) är utelämnade." in texts(fig)
     assert title(fig) == "Största problemen 2024: Centrum"
 
 
@@ -190,7 +190,7 @@ def test_indicator_panels_one_panel_per_question_areas_as_rows():
                                                          "Oro för inbrott i bostaden"]
     assert ytick_labels(axes[0]) == ["Centrum", "Öster", "Väster", "Hela kommunen"]
     assert axes[0].get_xlim() == axes[1].get_xlim()  # panels compare
-    assert [t.get_text() for t in axes[0].texts].count("för få svar") == 1
+    assert [t.get_text() for t in axes[0].texts].count("visas inte") == 1
     points = [c for c in axes[0].collections if c.get_gid() == "estimate"]
     assert len(points) == 3  # Väster hidden
     assert title(fig) == "Oro 2024"
@@ -230,7 +230,7 @@ def test_trend_leaves_out_suppressed_years():
     fig = F.trend(_trend_rows(suppress_2022=True), "andel_otrygga", "otrygg_kvall",
                   register=REGISTER)
     assert lines(fig.axes[0], "estimate") == [[2021], [2023, 2024]]
-    assert "Värden med för få svar visas inte." in texts(fig)
+    assert "Värden som inte får visas (röjandekontroll) är utelämnade." in texts(fig)
 
 
 def test_trend_is_small_multiples_with_the_kommun_as_a_comparison_line():
@@ -355,14 +355,14 @@ def test_area_map_names_the_areas_and_has_a_scale_bar_and_a_north_arrow():
     fig = F.area_map(rows, _areas_gdf(), 2024, "andel_otrygga", "otrygg_kvall", demo=True)
     ax = fig.axes[0]
     labels = [t.get_text() for t in ax.texts if t.get_gid() == "area_label"]
-    assert labels == ["Centrum\nför få svar", "Öster\n25\u00a0%"]
+    assert labels == ["Centrum\nvisas inte", "Öster\n25\u00a0%"]
     assert [t.get_text() for t in ax.texts if t.get_gid() == "scale_bar"] == ["250 m"]
     assert [t.get_text() for t in ax.texts if t.get_gid() == "north_arrow"] == ["N"]
     assert _map_colours(fig)[0] == to_rgba(COLOURS["suppressed"])
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert legend == ["0–10\u00a0%", "10–20\u00a0%", "20–30\u00a0%", "30–40\u00a0%",
-                      "40–50\u00a0%", "50–60\u00a0%", "60–100\u00a0%", "för få svar"]
-    assert "Värden med för få svar visas inte." in texts(fig)
+                      "40–50\u00a0%", "50–60\u00a0%", "60–100\u00a0%", "visas inte"]
+    assert "Värden som inte får visas (röjandekontroll) är utelämnade." in texts(fig)
     assert "Syntetiska demodata" in texts(fig)
     assert "EPSG" not in texts(fig)
 
@@ -424,7 +424,8 @@ def test_walk_followup_chart_stacks_fixed_declined_open_per_area():
 
 def test_walks_per_responsible_by_open_cases_without_empty_rows():
     ax = F.walk_followup_chart(_walk_rows(), "ansvarig").axes[0]
-    assert ytick_labels(ax) == ["Polisen", "Eslövs kommun"]  # 5 open on top; no "ej angiven"
+    # 5 open on top; no "ej angiven"; the package's neutral label for the kommun
+    assert ytick_labels(ax) == ["Polisen", "kommunen"]
     assert [t.get_text() for t in ax.texts] == ["  70\u00a0% åtgärdade", "  29\u00a0% åtgärdade"]
 
 
@@ -459,5 +460,5 @@ def test_official_vs_survey_chart_skips_suppressed_and_shows_the_whole_scale():
     assert ax.get_xlim() == (0.0, 6.0)  # the police's whole 0–6 scale
     assert [t.get_text() for t in ax.get_xticklabels()] == [str(i) for i in range(7)]
     assert ax.get_ylabel() == "Andel stort problem"
-    assert "Värden med för få svar visas inte." in texts(fig)
+    assert "Värden som inte får visas (röjandekontroll) är utelämnade." in texts(fig)
     assert "Polisens publicerade index 2024" in texts(fig)

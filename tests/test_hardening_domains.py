@@ -422,4 +422,4 @@ def test_a_deeply_nested_registry_gives_a_message_not_a_recursion_error(project)
     with pytest.raises(DataError, match=r"medborgarloften_2022\.yaml: filen är nästlad i för "
                                         r"många nivåer\."):
         read_registry(folder / "medborgarloften_2022.yaml")
-    assert time.perf_counter() - start < 1.0
+    assert time.perf_counter() - start < 5.0  # about 0.4 s alone; generous on a loaded machine

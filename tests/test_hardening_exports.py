@@ -94,7 +94,8 @@ def _read_csv(path: Path) -> list[list[str]]:
 
 
 def _csvs(root: Path) -> list[Path]:
-    files = sorted((root / "reports").rglob("*.csv"))
+    """The Excel-ready CSVs (the machine-readable copies are checked on their own)."""
+    files = sorted(p for p in (root / "reports").rglob("*.csv") if p.parent.name != "maskinlasbar")
     assert {p.name for p in files} >= {"skattningar.csv", "forandringar.csv"}
     return files
 
@@ -171,7 +172,8 @@ def test_figures_stay_in_reports_figurer_and_nothing_leaves_the_project(hostile_
     assert all(re.fullmatch(r"storsta_problem_[a-z0-9_-]+\.png", n) for n in problem_figures)
     for key in manifest["rapporter"]:
         target = inside(reports, key)
-        assert target.parent in (reports, figures, reports / "csv"), key
+        assert target.parent in (reports, figures, reports / "csv",
+                                 reports / "csv" / "maskinlasbar"), key
 
 
 def test_the_page_escapes_hostile_names(hostile_build):
@@ -257,3 +259,18 @@ def test_xlsx_bytes_text_stays_text_in_libreoffice(tmp_path):
     text = (tmp_path / "ut" / "in.csv").read_bytes().decode("utf-8-sig")
     got = [r[0] for r in csv.reader(io.StringIO(text, newline=""), delimiter=";")]
     assert got == ["Område", *XLSX_VALUES]
+
+
+def test_the_machine_readable_copies_are_whole_and_never_run_a_formula(hostile_build):
+    root = hostile_build[0] if isinstance(hostile_build, tuple) else hostile_build
+    tidy = sorted((root / "reports" / "csv" / "maskinlasbar").glob("*.csv"))
+    assert tidy
+    for path in tidy:
+        data = path.read_bytes()
+        assert not data.startswith(b"\xef\xbb\xbf"), path.name
+        rows = list(csv.reader(io.StringIO(data.decode("utf-8"), newline=""), delimiter=","))
+        assert all(len(r) == len(rows[0]) for r in rows), path.name
+        for row in rows:
+            for cell in row:
+                if cell.startswith(("=", "+", "-", "@", "\t", "\r")):
+                    assert re.fullmatch(r"-?\d+(\.\d+)?([eE][-+]?\d+)?", cell), (path.name, cell)

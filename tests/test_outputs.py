@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -172,14 +173,45 @@ def test_killing_during_compute_changes_nothing(tiny):
     before = {p: p.read_bytes() for p in (tiny / "data").rglob("*") if p.is_file()}
     script = textwrap.dedent(f"""
         import os, signal
-        import analysis.indices as i
-        from analysis.pipeline import build
-        i.area_estimates = lambda *a, **k: os.kill(os.getpid(), signal.SIGKILL)
-        import analysis.stages.estimates as e
-        e.area_estimates = i.area_estimates
-        build({str(tiny)!r}, demo=False, stages={TINY_STAGES!r}, progress=lambda s: None)
+        import analysis.pipeline as p
+        # every stage has computed; killed before the first file is staged
+        p.stage_outputs = lambda *a, **k: os.kill(os.getpid(), signal.SIGKILL)
+        p.build({str(tiny)!r}, demo=False, stages={TINY_STAGES!r}, progress=lambda s: None)
     """)
     run = subprocess.run([sys.executable, "-c", script], cwd=DEFAULT_ROOT, timeout=120)
     assert run.returncode == -signal.SIGKILL
     after = {p: p.read_bytes() for p in (tiny / "data").rglob("*") if p.is_file()}
     assert after == before and os.path.exists(tiny / WORK_DIR / "lås")
+
+
+def test_after_the_demo_a_survey_only_own_build_leaves_nothing_from_the_demo(demo_built, project):
+    import shutil
+
+    # the demo's outputs as they lie after `make lagesbild`
+    shutil.copytree(demo_built.processed, project / "data" / "processed")
+    shutil.copytree(demo_built.reports, project / "reports")
+    demo_files = {p.relative_to(project) for p in (project / "data").rglob("*") if p.is_file()}
+    demo_files |= {p.relative_to(project) for p in (project / "reports").rglob("*")
+                   if p.is_file()}
+    write_survey(project, "enkat_2022.csv", csv_text(survey_rows()))
+    manifest = build(project, demo=False, progress=lambda s: None)
+    assert manifest["kalla"] == "kommunens filer"
+    paths = project_paths(project)
+    assert verify(paths) == []  # every output is this build's, as the manifest says
+    left = {p.relative_to(project) for p in (project / "reports").rglob("*") if p.is_file()}
+    left |= {p.relative_to(project) for p in paths.processed.rglob("*") if p.is_file()}
+    listed = {Path("data/processed") / k for k in manifest["utdata"]}
+    listed |= {Path("reports") / k for k in manifest["rapporter"]}
+    listed |= {Path("data/processed/manifest.json")}
+    assert left == listed
+    # the demo's walks, police index, promises, maps and notebooks are gone
+    for gone in ["data/processed/observations.parquet", "data/processed/promise_evaluation.parquet",
+                 "data/processed/areas.parquet", "reports/figurer/karta_andel_otrygga.png"]:
+        assert Path(gone) in demo_files and not (project / gone).exists()
+    import pandas as pd
+
+    assert pd.read_parquet(paths.processed / "official_indices.parquet").empty  # this build's
+    assert not list((project / "reports").rglob("*.ipynb"))
+    page = (project / "reports" / "lagesbild.html").read_text("utf-8")
+    hits = [page[max(0, m.start() - 120):m.start() + 40] for m in re.finditer("yntetisk", page)]
+    assert hits == [] and "Eslöv" not in page

@@ -112,7 +112,8 @@ def test_dry_run_checks_everything_and_writes_nothing(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "inget skrevs" in out
     # every delivery is read; the stages that only present results (CSV, report) are skipped
-    assert "[7/7] medborgarlöften" in out and "lägesbild och figurer" not in out
+    assert "[8/8] medborgarlöften" in out and "lägesbild och figurer" not in out
+    assert "[7/8] anmälda brott" in out
     assert processed_files(tmp_path) == {} and not (tmp_path / "reports").exists()
     # a bad category in a walk protocol is found by the check, with file, row and column
     protocol = tmp_path / "data/raw/trygghetsvandringar/protokoll_2021-1.csv"

@@ -948,7 +948,8 @@ def test_promise_csv_is_excel_ready_and_neutralises_formulas(tmp_path, register)
         activities=activity_rows(2022, {"trafikinsats": 3}),
         estimates=estimates([(2021, "02", 0.40, 0.03), (2022, "02", 0.30, 0.04)])))
     files = promise_files(ev, settings=Settings(), demo=False)
-    assert sorted(files) == ["csv/medborgarloften.csv", "csv/medborgarloften_dataordlista.txt"]
+    assert sorted(files) == ["csv/maskinlasbar/medborgarloften.csv", "csv/medborgarloften.csv",
+                             "csv/medborgarloften_dataordlista.txt"]
     data = files["csv/medborgarloften.csv"]
     assert data.startswith(b"\xef\xbb\xbf") and data.endswith(b"\r\n")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=";"))

@@ -78,7 +78,7 @@ def test_lagesbild_html_is_offline_deterministic_and_skips_missing_inputs():
     assert imgs and all(src.startswith("data:image/png;base64,") for src in imgs)
     assert "Inga områdespolygoner" in page  # no map without geodata
     assert "Inga trygghetsvandringar i underlaget" in page
-    assert "1 frågor har för få svar och visas inte." in page
+    assert "1 frågor visas inte (röjandekontroll)." in page
     assert "77" not in re.sub(r'src="[^"]*"', "", page)  # the suppressed value never shows
     assert "osäker skattning" in page
 
@@ -91,20 +91,18 @@ def test_lagesbild_html_without_demo_has_no_banner():
 
 def test_the_sections_come_in_the_order_of_the_lagesbild():
     page = lagesbild_html({"estimates": TINY, "changes": CHANGES}, demo=False).decode("utf-8")
-    ids = re.findall(r'<section id="([a-z]+)">', page)
+    ids = re.findall(r'<section id="([a-z_]+)">', page)
     assert ids == [key for key, _ in SECTIONS]
     assert ids == ["viktigast", "problem", "otrygghet", "utsatthet", "oro", "avstar", "polisen",
-                   "svarsfrekvens", "vandringar", "polisindex", "loften", "kallor", "ordlista",
-                   "metod"]
-    nav = re.findall(r'<li><a href="#([a-z]+)">', page)
+                   "kon_alder", "svarsfrekvens", "vandringar", "polisindex", "brott", "loften",
+                   "kallor", "ordlista", "metod"]
+    nav = re.findall(r'<li><a href="#([a-z_]+)">', page)
     assert nav == ids
     for key in ids[:-1]:
         if key != "vandringar":  # titled with the years the walks cover
             assert f"<h2>{html.escape(REPORT_SECTIONS[key])}</h2>" in page, key
-    # the place kept for the breakdown by sex and age shows nothing; without promises the
-    # promises section says so
+    # without the tables, the breakdown and the promises sections say so
     text = _visible(page)
-    assert "Kön" not in text and "ålder" not in text.lower()
     assert "Inga medborgarlöften i underlaget." in text
 
 
@@ -201,7 +199,9 @@ def test_report_outputs_match_the_build(demo_build):
     from analysis.processed import underlag_line
 
     tables = load_processed(root)
-    out, notes = report_outputs(tables, demo=True, settings=Settings(),
+    from analysis.report import settings_from_manifest
+
+    out, notes = report_outputs(tables, demo=True, settings=settings_from_manifest(manifest),
                                 underlag=underlag_line(manifest))
     assert notes == []
     assert out["lagesbild.html"] == (root / "reports" / "lagesbild.html").read_bytes()
@@ -341,3 +341,21 @@ def test_an_area_name_with_dollar_signs_does_not_stop_the_report():
     est["area_name"] = est["area_name"].mask(est["area"] == "01", "$x^$ och 50 kr")
     out, _ = report_outputs({"estimates": est}, year=2024, demo=False)
     assert "figurer/storsta_problem_01.png" in out
+
+
+def test_a_delivery_with_many_areas_shows_the_areas_with_the_highest_problemindex():
+    from analysis.settings import Settings
+
+    codes = [f"{i:04d}" for i in range(12)]
+    est = _hostile_estimates([*codes, "kommunen"])
+    index = (est["indicator"] == "problemindex") & (est["area"] != "kommunen")
+    est.loc[index, "estimate"] = [0.5 + (i % 5) / 10 + i / 1000 for i in range(12)]
+    out, notes = report_outputs({"estimates": est}, year=2024, demo=False,
+                                settings=Settings(report_max_areas=4))
+    tops = sorted(k for k in out if k.startswith("figurer/storsta_problem_"))
+    # highest index: 0009 (0.909), 0004 (0.904), 0008 (0.808), 0003 (0.803), and the kommun
+    assert tops == [f"figurer/storsta_problem_{c}.png" for c in
+                    ["0003", "0004", "0008", "0009", "kommunen"]]
+    assert notes[0].startswith("Underlaget har 12 områden 2024. Lägesbilden visar de 4 med "
+                               "högst problemindex")
+    assert notes[0] in out["lagesbild.html"].decode("utf-8")

@@ -353,3 +353,71 @@ def test_labels_are_looked_up_once_per_distinct_value(project, register, monkeyp
     path = write_survey(project, "enkat_2022.csv", csv_text(rows))
     assert len(read_responses(path, register=register)) == 300
     assert len(calls) < 60  # distinct labels and areas, not 300 rows x 4 columns
+
+
+# --- onboarding messages that teach (issue 11) ----------------------------------------------
+
+
+@pytest.mark.parametrize("heading", ["Löpnr", "Löpnummer", "ID", "Id-nr", "Respondentnr",
+                                     "RespID", "löpnr"])
+def test_common_id_headings_are_recognised_without_a_mapping_file(project, register, heading):
+    path = write_survey(project, "enkat_2022.csv",
+                        csv_text(survey_rows(), headers=[heading, *HEADERS[1:]]))
+    table = read_responses(path, register=register)
+    assert list(table["respondent_id"]) == ["1", "2", "3", "4", "5", "6"]
+
+
+def test_an_unknown_id_heading_gets_the_exact_mapping_line_and_the_valid_names(project):
+    msg = _problem_text(project, csv_text(survey_rows(), headers=["Nr", *HEADERS[1:]]))
+    assert ('enkat_2022.csv, rad 1: kolumnen "Löpnummer" saknas (vår kolumn respondent_id). '
+            "Rubriker som känns igen: Löpnummer, Löpnr,") in msg
+    assert ('Har filen en egen rubrik för löpnummer (kanske "Nr"): lägg raden "Nr;respondent_id" '
+            "i data/raw/trygghetsmatning/kolumnmappning.csv") in msg
+    assert ("Giltiga kolumnnamn: respondent_id, year, area, stratum, weight, sex, age_group "
+            "eller en frågekod") in msg
+
+
+def test_the_likely_heading_is_the_unrecognised_column_of_unique_ids(project):
+    headers = ["Kommentar", "Kod", *HEADERS[1:]]
+    rows = [["bra", *r] for r in survey_rows()]
+    for r in rows:
+        r[0] = "bra"  # free text repeats; the ids do not
+    msg = _problem_text(project, csv_text(rows, headers=headers))
+    assert 'lägg raden "Kod;respondent_id"' in msg
+
+
+def test_the_mapping_line_from_the_message_makes_the_file_readable(project, register):
+    path = write_survey(project, "enkat_2022.csv",
+                        csv_text(survey_rows(), headers=["Nr", *HEADERS[1:]]))
+    mapping = path.parent / "kolumnmappning.csv"
+    mapping.write_text("rubrik;kolumn\nNr;respondent_id\n", encoding="utf-8")
+    assert len(read_responses(path, register=register, mapping=mapping)) == 6
+
+
+def test_an_unknown_mapping_target_names_the_valid_ones(project, register):
+    path = write_survey(project, "enkat_2022.csv", csv_text(survey_rows()))
+    mapping = path.parent / "kolumnmappning.csv"
+    mapping.write_text("rubrik;kolumn\nNr;respondentid\n", encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        read_responses(path, register=register, mapping=mapping)
+    assert 'kolumnmappning.csv, rad 2, kolumn "kolumn": "respondentid" – okänd kolumn' in str(
+        info.value)
+    assert "Menade du: respondent_id?" in str(info.value)
+
+
+def test_a_mixed_encoding_file_gets_one_diagnosis_naming_the_first_bad_line(project):
+    rows = [[str(10 * k + int(r[0])), *r[1:]] for k in range(10) for r in survey_rows()]
+    text = csv_text(rows)
+    lines = text.split("\r\n")
+    data = ("\r\n".join(lines[:40]) + "\r\n").encode("utf-8") + \
+        "\r\n".join(lines[40:]).encode("cp1252")
+    path = project / "data/raw/trygghetsmatning/enkat_2022.csv"
+    path.write_bytes(data)
+    with pytest.raises(DataError) as info:
+        build(project, demo=False, progress=lambda s: None)
+    assert len(info.value.problems) == 1
+    message = str(info.value)
+    later = sum(any(ord(c) > 127 for c in line) for line in lines[41:])  # after the first
+    assert ("enkat_2022.csv, rad 41: filen blandar två teckenkodningar: den börjar i UTF-8, men "
+            f"rad 41 (och {later} rader till) är Windows-1252 (ANSI)") in message
+    assert 'Spara om originalen som "CSV UTF-8"' in message

@@ -115,9 +115,35 @@ def write_walks(folder: Path, protocols: dict[str, str | bytes], walks: str = WA
     return folder
 
 
+# The test kommun's own words (as a kommun writes them in data/raw/ordlista.yaml): the
+# package's vocabulary is neutral and knows neither EBO nor Skånetrafiken.
+KOMMUN_VOCABULARY = """responsible:
+  kommunen:
+    label: Eslövs kommun
+    variants: [eslövs kommun]
+  eslovs_bostads_ab:
+    label: Eslövs Bostads AB
+    variants: [ebo]
+  skanetrafiken:
+    label: Skånetrafiken
+"""
+
+
+def kommun_vocabulary_file(folder: Path, text: str = KOMMUN_VOCABULARY) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "ordlista.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def vocabulary_of(tmp_path: Path, text: str = KOMMUN_VOCABULARY):
+    return load_walk_vocabulary(kommun=kommun_vocabulary_file(tmp_path / "raw", text))
+
+
 def load(tmp_path: Path, protocols: dict[str, str | bytes], walks: str = WALKS, **kw):
     areas, places = canonical_geo(tmp_path)
     folder = write_walks(tmp_path / "trygghetsvandringar", protocols, walks)
+    kw.setdefault("vocabulary", vocabulary_of(tmp_path))
     return load_walks(folder, areas=areas, places=places, **kw)
 
 
@@ -150,8 +176,8 @@ def load(tmp_path: Path, protocols: dict[str, str | bytes], walks: str = WALKS, 
     ("light", "Mörker", "morker"),
     ("mode", "digitalt", "digital"),
 ])
-def test_vocabulary_maps_swedish_variants_to_codes(field, value, code):
-    terms = load_walk_vocabulary()[field]
+def test_vocabulary_maps_swedish_variants_to_codes(tmp_path, field, value, code):
+    terms = vocabulary_of(tmp_path)[field]
     codes, unknown = terms.match(pd.Series([value], dtype="string"))
     assert codes[0] == code and not unknown[0]
 
@@ -511,9 +537,11 @@ def test_read_walks_is_strict_by_default_and_quarantines_on_request(tmp_path):
     rows[1][6] = "Belysnig"
     areas, places = canonical_geo(tmp_path)
     folder = write_walks(tmp_path / "tv", {"v1.csv": protocol(rows)})
+    vocabulary = vocabulary_of(tmp_path)
     with pytest.raises(DataError, match="okänd kategori"):
-        read_walks(folder, areas=areas, places=places)
-    walks, obs = read_walks(folder, areas=areas, places=places, quarantine=True)
+        read_walks(folder, areas=areas, places=places, vocabulary=vocabulary)
+    walks, obs = read_walks(folder, areas=areas, places=places, vocabulary=vocabulary,
+                            quarantine=True)
     assert len(walks) == 3 and obs["observation_id"].tolist() == ["V1:1", "V1:3", "V1:4"]
 
 
@@ -521,9 +549,11 @@ def test_read_walks_is_strict_by_default_and_quarantines_on_request(tmp_path):
 
 
 def walk_project(project: Path, rows: list[list[str]], header: list[str] | None = None) -> Path:
-    """The conftest project plus a 2022 survey, geodata and one walk protocol."""
+    """The conftest project plus a 2022 survey, the kommun's vocabulary, geodata and one walk
+    protocol."""
     raw = project / "data" / "raw"
     write_survey(project, "enkat_2022.csv", csv_text(survey_rows()))
+    kommun_vocabulary_file(raw)
     (raw / "geodata").mkdir()
     areas_gdf().to_file(raw / "geodata" / "omraden.gpkg", driver="GPKG")
     places_gdf().to_file(raw / "geodata" / "platser.gpkg", driver="GPKG")
@@ -900,3 +930,135 @@ def test_the_walk_folder_lists_what_is_not_read(tmp_path):
     listing = walk_folder(folder)
     assert [p.name for p in listing.files] == ["v1.csv", "vandringar.csv"]
     assert [p.name for p in listing.ignored] == ["anteckningar.docx"]
+
+
+# --- a kommun's own vocabulary over the neutral defaults (issue 11) ------------------------
+
+
+def test_the_package_vocabulary_names_no_kommuns_organisation():
+    labels = load_walk_vocabulary()["responsible"].labels
+    assert labels["kommunen"] == "kommunen"
+    text = " ".join(map(str, [*labels, *labels.values()])).casefold()
+    for name in ["esl", "ebo", "brinova", "skånetrafiken", "kraftringen", "syd"]:
+        assert name not in text
+
+
+def test_an_unknown_organisation_gets_the_exact_line_for_the_kommuns_file():
+    hint = load_walk_vocabulary()["responsible"].hint("Hörbyhem")
+    assert '"  horbyhem: {label: Hörbyhem}" under "responsible:" i data/raw/ordlista.yaml' in hint
+    status_hint = load_walk_vocabulary()["status"].hint("Avslutad")
+    assert 'under "status:" i data/raw/ordlista.yaml (koderna är fasta)' in status_hint
+    assert "{variants: [Avslutad]}" in status_hint
+
+
+def test_the_kommuns_file_adds_codes_labels_and_spellings_and_its_spelling_wins(tmp_path):
+    vocabulary = vocabulary_of(tmp_path, """
+responsible:
+  kommunen: {label: Hörby kommun, variants: [hörby kommun]}
+  horbyhem: {label: Hörbyhem, variants: [hörbyhem ab]}
+  stadskarneforeningen: {label: Stadskärneföreningen}
+category:
+  parkering: {label: parkering, variants: [felparkerat]}
+status:
+  atgardad: {variants: [avslutad]}
+headers:
+  protocol:
+    responsible: [Åtgärdsansvarig]
+survey_items:
+  parkering: [fortkorning]
+""")
+    responsible = vocabulary["responsible"]
+    codes, unknown = responsible.match(pd.Series(
+        ["Hörby kommun", "HÖRBYHEM AB", "Gatukontoret", "Stadskärneföreningen"], dtype="string"))
+    assert list(codes) == ["kommunen", "horbyhem", "kommunen", "stadskarneforeningen"]
+    assert not unknown.any()
+    assert responsible.labels["kommunen"] == "Hörby kommun"
+    assert vocabulary["category"].lookup[match_key("felparkerat")] == "parkering"
+    assert vocabulary["status"].lookup[match_key("Avslutad")] == "atgardad"
+    assert vocabulary.headers["protocol"][match_key("Åtgärdsansvarig")] == "responsible"
+    assert vocabulary.survey_items["parkering"] == ("fortkorning",)
+    assert load_walk_vocabulary()["responsible"].labels["kommunen"] == "kommunen"  # untouched
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("status:\n  vilande: {label: vilande}\n",
+     'ordlista.yaml, rad 2, kolumn "status": "vilande" – okänd kod för status'),
+    ("responsible:\n  Hörbyhem: {label: Hörbyhem}\n",
+     'Skriv t.ex. "  horbyhem: {label: Hörbyhem}"'),
+    ("ansvariga:\n  x: {label: y}\n", 'ordlista.yaml, rad 1, kolumn "ansvariga": okänt avsnitt'),
+    ("responsible:\n  a_1: {label: A, variants: [delad]}\n  b_2: {label: B, variants: [delad]}\n",
+     "skrivsättet står under både a_1 och b_2"),
+    ("responsible:\n  a_1: {etikett: A}\n", '"etikett" – okänd nyckel'),
+    ("survey_items:\n  okand_kategori: [klotter]\n", '"okand_kategori" – okänd kategori'),
+])
+def test_mistakes_in_the_kommuns_file_are_swedish_messages(tmp_path, text, expected):
+    with pytest.raises(DataError) as info:
+        vocabulary_of(tmp_path, text)
+    assert "Ordlistan kan inte användas" in str(info.value)
+    assert expected in str(info.value)
+
+
+# --- walks with area codes only: polygons and places are optional (issue 11) --------------
+
+REGISTER = pd.DataFrame({"area": ["01", "02"], "area_name": ["Centrum", "Öster"],
+                         "valid_from": [2020, 2020], "valid_to": pd.array([None, None],
+                                                                          dtype="Int64"),
+                         "version": ["01@2020", "02@2020"]})
+
+
+def test_walks_work_with_area_codes_only_and_name_each_missing_input_once(tmp_path):
+    lon, lat = to_crs(*TORG, 4326)
+    header = ["Vandring", "Observation", "Område", "Lat", "Lon", "Plats", "Kategori", "Ansvarig"]
+    rows = [["V1", "1", "01", "", "", "", "Belysning", "Gatukontoret"],
+            ["V1", "2", "02", f"{lat:.6f}", f"{lon:.6f}", "", "Klotter", ""],
+            ["V1", "3", "", f"{lat:.6f}", f"{lon:.6f}", "", "Skräp", ""],
+            ["V1", "4", "", "", "", "Stora torg", "Skräp", ""],
+            ["V1", "5", "", "", "", "Stationen", "Skräp", ""]]
+    folder = write_walks(tmp_path / "tv", {"v1.csv": protocol(rows, header)})
+    d = load_walks(folder, areas=None, places=None, register=REGISTER)
+    assert d.problems == []
+    o = d.observations.set_index("observation_id")
+    assert o["area"].tolist() == ["01", "02", pd.NA, pd.NA, pd.NA]
+    assert o["area_name"].tolist()[:2] == ["Centrum", "Öster"]
+    assert o.loc["V1:4", "place"] == "Eslöv: Stora torg"  # as written, in the walk's locality
+    reasons = [n.reason for n in d.notices]
+    assert reasons.count("omradespolygoner_saknas") == 1 and reasons.count("platser_saknas") == 1
+    texts = " ".join(n.format() for n in d.notices)
+    assert "1 observationer har koordinater men ingen områdeskod" in texts
+    assert "2 observationer med platsnamn" in texts
+
+
+def test_without_polygons_an_area_code_is_checked_against_the_register(tmp_path):
+    header = ["Vandring", "Observation", "Område", "Kategori"]
+    folder = write_walks(tmp_path / "tv", {"v1.csv": protocol([["V1", "1", "07", "Belysning"],
+                                                               ["V1", "2", "1", "Belysning"]],
+                                                              header)})
+    d = load_walks(folder, areas=None, register=REGISTER)
+    texts = [p.format() for p in d.problems]
+    assert texts[0].startswith('v1.csv, rad 2, kolumn "Område": "07" – området finns inte i '
+                               "områdesregistret för 2022. Områden 2022 i områdesregistret: 01, 02.")
+    assert 'Menade du "01"?' in texts[1]
+
+
+def test_build_with_area_codes_only_writes_the_walks_and_their_labels(project):
+    raw = project / "data" / "raw"
+    write_survey(project, "enkat_2022.csv", csv_text(survey_rows()))
+    kommun_vocabulary_file(raw, KOMMUN_VOCABULARY + "  hoorbyhem:\n    label: Höörbyhem\n")
+    header = ["Vandring", "Observation", "Område", "Kategori", "Ansvarig", "Status"]
+    write_walks(raw / "trygghetsvandringar", {"v1.csv": protocol(
+        [["V1", "1", "01", "Belysning", "EBO", "ny"],
+         ["V1", "2", "02", "Klotter", "Höörbyhem", "ny"]], header)})
+    messages: list[str] = []
+    manifest = build(project, demo=False, stages=["areas", "survey", "estimates", "places",
+                                                  "walks"], progress=messages.append)
+    obs = gpd.read_parquet(project / "data/processed/observations.parquet")
+    assert obs["area"].tolist() == ["01", "02"]
+    assert obs["responsible"].tolist() == ["eslovs_bostads_ab", "hoorbyhem"]
+    terms = pd.read_parquet(project / "data/processed/walk_terms.parquet")
+    from analysis.report import responsible_names
+    from analysis.settings import Settings
+
+    names = responsible_names(Settings(), terms)
+    assert names["hoorbyhem"] == "Höörbyhem" and names["kommunen"] == "Eslövs kommun"
+    assert "ordlista.yaml" in manifest["indata"]
+    assert sum("geodata/" in m for m in messages) == 1  # no geodata folder: said once

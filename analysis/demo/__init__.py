@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from analysis.demo import areas, geo, official, promises, survey, walks
+from analysis.demo import areas, crime, geo, kommun, official, promises, survey, walks
 from analysis.demo.notice import DEMO_NOTICE
 from analysis.paths import project_paths
 
@@ -18,7 +18,7 @@ __all__ = ["DEMO_NOTICE", "write_demo"]
 
 
 def _parts():
-    return [areas, survey, official, geo, walks, promises]
+    return [kommun, areas, survey, official, geo, walks, crime, promises]
 
 
 def write_demo(root=None, progress=print) -> list[Path]:

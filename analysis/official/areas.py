@@ -32,7 +32,7 @@ AreaProblem = tuple[str, str, str]
 def total_area(text: object, *, lpo_prefix: bool = True) -> tuple[str, str] | None:
     """``(code, name)`` when ``text`` names the kommun or the LPO total, else None.
 
-    With ``lpo_prefix`` a named LPO ("LPO Eslöv", "Lokalpolisområde Eslöv") is the LPO too.
+    With ``lpo_prefix`` a named LPO ("LPO Exempelby", "Lokalpolisområde Exempelby") is the LPO too.
     """
     key = normalise_label(text)
     if key in _TOTAL_KEYS:

@@ -33,7 +33,7 @@ from analysis.text import match_key, normalise_label
 
 OFFICIAL_SUFFIXES = {".csv", ".txt", ".tsv", ".xlsx", ".xlsm"}
 SCALE_MAX = 6.0
-ACTION_LEVEL = 3.0  # "en nivå där åtgärder bedöms behöva vidtas" (police, Eslöv 2023)
+ACTION_LEVEL = 3.0  # "en nivå där åtgärder bedöms behöva vidtas" (a police report, 2023)
 SCALE_06 = "0-6"
 SCALE_0600 = "0-600"
 VINTAGES = ("latest", "first")
@@ -299,7 +299,7 @@ def _parse_sources_and_dates(cells: _Cells, years: np.ndarray) -> pd.Series:
     outside the plausible window ``cells.years`` or before the survey year)."""
     for i in np.flatnonzero((cells.text("source") == "").to_numpy()):
         cells.add(int(i), "source", "", P.MISSING_VALUE, "källan saknas.",
-                  "Skriv rapportens titel, t.ex. \"Trygghetsmätning 2021, LPO Eslöv\".")
+                  "Skriv rapportens titel, t.ex. \"Trygghetsmätning 2021, LPO Exempelby\".")
     text = cells.text("published")
     dates = parse_dates(text.where(text.str.fullmatch(_ISO_DATE).fillna(False), ""))
     texts = text.tolist()

@@ -16,7 +16,8 @@ one or more indicators of six kinds:
   (``analysis.trend``) or two pooled years (effekt);
 * ``polisindex`` – the police's 0–6 index, judged with the same three-way logic, the noise
   estimated from our survey at the same level (effekt);
-* ``anmalda_brott`` – reported crime (effekt; not in the data yet, so not assessable).
+* ``anmalda_brott`` – reported crime (Brå) of a category or youth violence in the kommun,
+  judged with the survey's CI rule on the rate ratio (``crime_verdict``; effekt).
 
 Every promise gets two verdicts, *genomförande* and *effekt*, never one merged word.
 
@@ -72,6 +73,7 @@ from analysis.promises.evaluation import (
     Evidence,
     SurveyEvidence,
     combine_verdicts,
+    crime_verdict,
     evaluate_promises,
     holm,
     indicator_part,
@@ -128,7 +130,7 @@ __all__ = [
     "PLANNING_COLUMNS", "REGISTRY_COLUMNS", "REGISTRY_PATTERN", "STATUS", "UNKNOWN",
     "WALK_MEASURES", "WALK_SHARES", "ActivityDelivery", "Evidence", "PromiseSection",
     "RawRegistry", "RegistryContext", "SurveyEvidence", "activity_hint", "activity_label",
-    "activity_log_file", "activity_lookup", "combine_verdicts", "empty_activities",
+    "activity_log_file", "activity_lookup", "combine_verdicts", "crime_verdict", "empty_activities",
     "empty_registry", "evaluate_promises", "evidence_alt", "holm", "indicator_part", "indicator_sentence",
     "indicator_table", "is_activity_log", "is_registry", "load_registries", "match_activity",
     "motivation_sentences", "motivation_table", "official_noise", "official_verdict", "parse_indicator",

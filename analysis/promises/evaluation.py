@@ -6,12 +6,13 @@ Every promise is asked two questions (DOMAIN §5) and never gets one merged word
   ``milstolpe`` and the number of safety walks held (``vandring`` with ``matt: vandringar``);
 * **effekt** – did the targeted problem change? Indicators of kind ``enkat`` (the survey),
   ``polisindex`` (the police's index), the follow-up of the safety walks (``vandring``,
-  every other measure) and ``anmalda_brott`` (reported crime; not in the data yet).
+  every other measure) and ``anmalda_brott`` (reported crime from Brå's statistics, judged
+  on the rate ratio's exact interval or a Poisson trend: ``crime_verdict``).
 
 ``evaluate_promises`` judges each registry row with the evaluator of its kind against the
 ``Evidence`` (the tables the build has written), then combines the verdicts of each part.
 The rules are in ``docs/medborgarloften.md``; the survey rule is ``survey_verdict``, the
-police-index rule ``official_verdict``.
+police-index rule ``official_verdict``, the reported-crime rule ``crime_verdict``.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from scipy import special, stats
 
 from analysis.areas import TOTAL_AREA, area_versions
 from analysis.codebook import load_codebook, load_police_indicators
+from analysis.crime.categories import crime_config, load_categories
+from analysis.crime.stats import ALL_AGES, CrimeEvidence, crime_evidence
 from analysis.estimate import change_test
 from analysis.formatting import NBSP, sv_count, sv_number, sv_p, sv_percent, sv_pp
 from analysis.indices import indicator_values
@@ -36,7 +39,7 @@ from analysis.settings import Settings
 from analysis.survey import dont_know_column
 from analysis.text import normalise_label
 from analysis.trend import linear_trend, pooled_estimates, trend_change, trend_level
-from analysis.vocabulary import ALL_ITEMS, FLAGS, INDICATORS, PROMISES, PROPORTION_INDICATORS
+from analysis.vocabulary import ALL_ITEMS, INDICATORS, PROMISES, PROPORTION_INDICATORS
 
 STATUS = PROMISES["status"]
 MET, PARTLY, NOT_MET, UNKNOWN = STATUS["met"], STATUS["partly"], STATUS["not_met"], STATUS["unknown"]
@@ -66,7 +69,8 @@ class Evidence:
     """The tables an evaluation uses; any may be None (the indicator is then not assessable).
 
     ``responses`` (the respondent table) is needed only for trends and pooled years;
-    ``register`` (the area register) for area names and redrawn areas.
+    ``register`` (the area register) for area names and redrawn areas; ``crime`` (the
+    reported-crime rates, ``analysis.crime.crime_rates``) for ``anmalda_brott``.
     """
 
     activities: pd.DataFrame | None = None
@@ -76,6 +80,7 @@ class Evidence:
     official: pd.DataFrame | None = None
     register: pd.DataFrame | None = None
     responses: pd.DataFrame | None = None
+    crime: pd.DataFrame | None = None
 
 
 def indicator_part(kind: str, measure: object = None) -> str:
@@ -91,7 +96,8 @@ def indicator_unit(kind: str, measure: object = None, indicator: object = None) 
         return "andel" if indicator in PROPORTION_INDICATORS else "poäng"
     if kind == "vandring":
         return "andel" if measure in WALK_SHARES else "antal"
-    return {"polisindex": "index", "aktivitet": "antal", "anmalda_brott": "antal"}.get(kind, "")
+    return {"polisindex": "index", "aktivitet": "antal",
+            "anmalda_brott": CRIME_UNIT}.get(kind, "")
 
 
 def evaluate_promises(registry: pd.DataFrame, evidence: Evidence, *,
@@ -113,7 +119,10 @@ def evaluate_promises(registry: pd.DataFrame, evidence: Evidence, *,
       secondary and do not count), else Holm within the promise.
     * polisindex – ``official_verdict``: the same three-way logic, with the noise of a
       change estimated from our own survey at the same level.
-    * anmalda_brott – kan inte bedömas: reported crime is not in the data.
+    * anmalda_brott – ``crime_verdict`` on the rate ratio from ``fran_ar`` to ``till_ar`` of the
+      category (or youth violence) in the kommun: an exact interval for two years, a Poisson
+      trend over ≥ 3 years (``analysis.crime.crime_evidence``); with ``mal`` the Garwood
+      interval of the rate in ``till_ar`` against the target.
 
     Per promise, separately for genomförande and effekt: mäts inte without indicators;
     kan inte bedömas if none can be judged; uppfyllt if every judged (counting) indicator
@@ -136,6 +145,8 @@ def evaluate_promises(registry: pd.DataFrame, evidence: Evidence, *,
             res = _eval_survey(row, evidence, label, names, s) | {"_primary": bool(row.primary)}
         elif row.kind == "polisindex":
             res = _eval_official(row, evidence, label, names, s)
+        elif row.kind == "anmalda_brott":
+            res = _eval_crime(row, evidence, label, names, s)
         else:
             res = _EVALUATORS[row.kind](row, evidence, label, names)
         rows.append(base | res)
@@ -266,7 +277,8 @@ def _auto_label(row, names: _AreaNames) -> str:
         return (f"Polisens index: {_police_name(row.survey_indicator).lower()} i "
                 f"{names.name(row.area, year)}")
     if row.kind == "anmalda_brott":
-        return f"Anmälda brott: {row.crime} i {names.name(row.area, year)}"
+        what = load_categories().names().get(str(row.crime), str(row.crime))
+        return f"Anmälda brott: {what[:1].lower() + what[1:]} i {names.name(row.area, year)}"
     return str(row.label)
 
 
@@ -475,8 +487,10 @@ def _estimate_row(est: pd.DataFrame, indicator: str, item: str, area: str, year:
 
 
 def _published(est: pd.DataFrame, row, years: list[int]) -> str | None:
-    """None when the estimates of ``years`` may be combined (all published, or all hidden
-    only for too few answers); else why not (a Swedish sentence)."""
+    """None when the estimates of ``years`` may be combined (all published); else why not (a
+    Swedish sentence). A hidden estimate is never combined: the published remark does not say
+    why a cell is hidden (the reason stays in the disclosure audit table), so a pooled or
+    trend estimate could reveal it."""
     rows = [_estimate_row(est, row.survey_indicator, row.item, str(row.area), y) for y in years]
     missing = [y for y, r in zip(years, rows, strict=True) if r is None]
     if missing:
@@ -484,13 +498,8 @@ def _published(est: pd.DataFrame, row, years: list[int]) -> str | None:
     hidden = [bool(r["suppressed"]) for r in rows]
     if not any(hidden):
         return None
-    few = FLAGS["few_respondents"].split("{")[0]
-    only_few = all(str(r["flag_reason"] or "").startswith(few) for r, h in zip(rows, hidden,
-                                                                              strict=True) if h)
-    if all(hidden) and only_few:
-        return None
     return ("Skattningen för " + ", ".join(str(y) for y, h in zip(years, hidden, strict=True) if h)
-            + " publiceras inte (för få svar); en sammanslagning skulle kunna röja den.")
+            + " visas inte (röjandekontroll); en sammanslagning skulle kunna röja den.")
 
 
 def _pair_evidence(row, ev: Evidence, y1: int, y2: int, s: Settings):
@@ -966,18 +975,139 @@ def _eval_milestone(row, ev: Evidence, label: str, names: _AreaNames) -> dict:
 
 # --- anmälda brott --------------------------------------------------------------------------
 
+CRIME_UNIT = "per 100 000"
 
-def _eval_crime(row, ev: Evidence, label: str, names: _AreaNames) -> dict:
-    want = "minska" if row.direction == "minska" else "öka"
-    return {"year_from": row.year_from, "year_to": row.year_to, "target": f"ska {want}",
-            "status": UNKNOWN, "reason": "no_data", "explanation": (
-                f"{label}. Kan inte bedömas: {PROMISES['no_crime_data']}. Indikatorn bedöms när "
-                "Brås statistik över anmälda brott läses in.")}
+
+def crime_verdict(e: CrimeEvidence, *, direction: str, target_op: str | None = None,
+                  target: float | None = None, min_change: float | None = None
+                  ) -> tuple[str, str]:
+    """The effect verdict of reported crime, the survey's rule on the rate ratio's interval.
+
+    With ``s`` the promised side (*minska*: a ratio below 1) and the interval ``[L, U]`` of the
+    rate ratio ``till_ar / fran_ar``:
+
+    * **uppfyllt** – the interval lies entirely on the promised side of 1 (*minska*: ``U < 1``);
+      with a numeric target (a rate per 100 000 in ``till_ar``): the rate's exact interval lies
+      entirely on the promised side of the target;
+    * **ej uppfyllt** – it lies entirely on the wrong side, or excludes the smallest change
+      that matters (``min_change``, relative: *minska* ``L > 1 − m``, *öka* ``U < 1 + m``);
+    * otherwise **kan inte bedömas**.
+
+    Returns ``(status, reason)``: ``promised``, ``wrong``, ``below_min`` or ``unclear``.
+    """
+    down = direction == "minska"
+    if target is not None and not pd.isna(target):
+        low, high = e.rate_to_low, e.rate_to_high
+        if (high <= target) if target_op == "<=" else (low >= target):
+            return MET, "promised"
+        if (low > target) if target_op == "<=" else (high < target):
+            return NOT_MET, "wrong"
+        return UNKNOWN, "unclear"
+    if (e.rr_high < 1) if down else (e.rr_low > 1):
+        return MET, "promised"
+    if (e.rr_low > 1) if down else (e.rr_high < 1):
+        return NOT_MET, "wrong"
+    if min_change is not None and not pd.isna(min_change):
+        if (e.rr_low > 1 - min_change) if down else (e.rr_high < 1 + min_change):
+            return NOT_MET, "below_min"
+    return UNKNOWN, "unclear"
+
+
+def _crime_number(x: float) -> str:
+    return sv_number(x, 0) if abs(x) >= 100 else sv_number(x, 1)
+
+
+def _eval_crime(row, ev: Evidence, label: str, names: _AreaNames, s: Settings) -> dict:
+    y1, y2 = int(row.year_from), int(row.year_to)
+    down = row.direction == "minska"
+    want = "minska" if down else "öka"
+    target = None if pd.isna(row.target_value) else float(row.target_value)
+    mic = None if pd.isna(row.min_change) else float(row.min_change)
+    out = {"year_from": y1, "year_to": y2,
+           "target": (f"{_target_text(row.target_op, target)} per {sv_count(100_000)} invånare"
+                      if target is not None else f"ska {want}")}
+    head = f"{label}."
+    if ev.crime is None or ev.crime.empty:
+        return out | {"status": UNKNOWN, "reason": "no_data", "explanation": (
+            f"{head} Kan inte bedömas: {PROMISES['no_crime_data']}. Lägg Brås export av "
+            "anmälda brott och SCB:s folkmängd i mappen anmalda_brott/ bland rådata.")}
+    method = row.method if pd.notna(row.method) and row.method else None
+    kommun = crime_config(s, ev.crime).kommun
+    e = crime_evidence(ev.crime, kommun, str(row.crime), y1, y2, level=s.level, method=method)
+    if isinstance(e, str):
+        return out | {"status": UNKNOWN, "reason": "no_data", "explanation": f"{head} {e}"}
+    status, reason = crime_verdict(e, direction=row.direction, target_op=row.target_op,
+                                   target=target, min_change=mic)
+    k = stats.norm.ppf(1 - s.alpha / 2) + stats.norm.ppf(s.power)
+    base = e.rate_from
+    mdc = base * (1 - np.exp(-k * e.se_log)) if down else base * (np.exp(k * e.se_log) - 1)
+    out |= {"method": e.method, "value": e.rate_to, "estimate_from": e.rate_from,
+            "estimate_to": e.rate_to, "ci_low_from": e.rate_from_low,
+            "ci_high_from": e.rate_from_high, "ci_low_to": e.rate_to_low,
+            "ci_high_to": e.rate_to_high, "delta": base * (e.rr - 1),
+            "ci_low_delta": base * (e.rr_low - 1), "ci_high_delta": base * (e.rr_high - 1),
+            "p": e.p, "mdc": mdc, "min_change": np.nan if mic is None else base * mic,
+            "status": status, "reason": reason}
+    out["explanation"] = _crime_explanation(head, e, out, reason, down, target, mic, s)
+    return out
+
+
+def _crime_explanation(head: str, e: CrimeEvidence, r: dict, reason: str, down: bool,
+                       target: float | None, mic: float | None, s: Settings) -> str:
+    """The evidence and the verdict of a reported-crime indicator in plain Swedish."""
+    per = f"per {sv_count(100_000)} invånare" + ("" if e.population_ages == ALL_AGES
+                                          else f" {e.population_ages}")
+    level = sv_percent(s.level, 0)
+    y1, y2 = e.year_from, e.year_to
+
+    def rate(x, lo, hi):
+        return f"{_crime_number(x)} {per} ({level} KI {_crime_number(lo)}–{_crime_number(hi)})"
+
+    change = sv_percent(e.rr - 1, 0)
+    ci = f"{sv_percent(e.rr_low - 1, 0)} till {sv_percent(e.rr_high - 1, 0)}"
+    if e.method == "trend":
+        text = (f"{head} Poissonregression över {sv_count(e.n_years)} år {y1}–{y2} "
+                f"({sv_count(e.count_from)} anmälda brott {y1}, {sv_count(e.count_to)} {y2}): "
+                f"trendlinjen ger {rate(e.rate_from, e.rate_from_low, e.rate_from_high)} år {y1}"
+                f" och {rate(e.rate_to, e.rate_to_low, e.rate_to_high)} år {y2}, en förändring "
+                f"med {change} ({level} KI {ci}).")
+        if np.isfinite(e.dispersion) and e.dispersion > 1:
+            text += (f" Åren varierar mer än slumpen i antalet brott ger (dispersion "
+                     f"{sv_number(e.dispersion, 1)}); intervallen är breddade för det.")
+    else:
+        text = (f"{head} {sv_count(e.count_from)} anmälda brott år {y1}, "
+                f"{rate(e.rate_from, e.rate_from_low, e.rate_from_high)}, och "
+                f"{sv_count(e.count_to)} år {y2}, {rate(e.rate_to, e.rate_to_low, e.rate_to_high)}"
+                f"; förändringen {change} ({level} KI {ci}, exakt test p = {sv_p(e.p)}).")
+    if e.preliminary_to:
+        text += f" Siffrorna för {y2} är preliminära."
+    if e.small:
+        text += " Antalen är små, så intervallen är breda."
+    word = "minskning" if down else "ökning"
+    if reason == "promised" and target is not None:
+        text += f" Hela intervallet för {y2} ligger på rätt sida om målet {r['target']}: uppfyllt."
+    elif reason == "promised":
+        text += f" Hela intervallet ligger under noll förändring: en säkerställd {word}, som lovat." \
+            if down else f" Hela intervallet ligger över noll: en säkerställd {word}, som lovat."
+    elif reason == "wrong" and target is not None:
+        text += f" Hela intervallet för {y2} ligger på fel sida om målet {r['target']}: ej uppfyllt."
+    elif reason == "wrong":
+        text += (f" Hela intervallet ligger {'över' if down else 'under'} noll: en säkerställd "
+                 f"{'ökning' if down else 'minskning'}, motsatt det lovade.")
+    elif reason == "below_min":
+        text += (f" Intervallet utesluter en {word} på {sv_percent(mic, 0)}, den minsta "
+                 "förändring som räknas: ej uppfyllt.")
+    else:
+        text += (f" Intervallet innehåller {'målet' if target is not None else 'noll'}, så "
+                 "anmälda brott kan inte avgöra saken.")
+        if target is None:
+            text += (f" Med dagens antal kan en {word} på ungefär "
+                     f"{sv_percent(r['mdc'] / e.rate_from, 0)} upptäckas (80 % styrka).")
+    return text
 
 
 _EVALUATORS: dict[str, Callable] = {
     "aktivitet": _eval_activity, "vandring": _eval_walk, "milstolpe": _eval_milestone,
-    "anmalda_brott": _eval_crime,
 }
 
 

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from analysis.areas import TOTAL_AREA, TOTAL_AREA_NAME
+from analysis.crime.categories import indicator_hint, match_indicator
 from analysis.dates import parse_date
 from analysis.promises.activities import activity_hint, match_activity
 from analysis.promises.checks import Checker, RegistryContext, check_item, valid_areas_hint
@@ -165,10 +166,13 @@ def parse_indicator(chk: Checker, path: str, spec: object, year: int | None,
     s = _Spec(chk, path, spec, kind, year, ctx)
     row = _common(s)
     if kind != "enkat":
+        # reported crime has a smallest change that matters and a method too (not primar)
+        own = ("minsta_betydelsefulla_forandring", "metod") if kind == "anmalda_brott" else ()
         for name in ("primar", "minsta_betydelsefulla_forandring", "metod"):
-            if spec.get(name) is not None:
+            if spec.get(name) is not None and name not in own:
                 s.add(name, spec.get(name), f"fältet {name} gäller bara enkätindikatorer "
-                      "(typ: enkat).", "Ta bort fältet här.")
+                      "(typ: enkat)" + (" och anmälda brott" if name != "primar" else "") + ".",
+                      "Ta bort fältet här.")
     return row | _PARSERS[kind](s, row)
 
 
@@ -287,16 +291,53 @@ def _method(s: _Spec, y1: int | None, y2: int | None) -> str | None:
 
 
 def _crime(s: _Spec, row: dict) -> dict:
-    """``anmalda_brott``: reported crime (Brå) of a category, with a direction."""
-    crime = str(s.get("brott") or "").strip()
-    if not crime:
+    """``anmalda_brott``: reported crime (Brå) of a category, or youth violence, in the whole
+    kommun, with a direction; optionally ``mal`` (a rate per 100 000 inhabitants in
+    ``till_ar``), ``minsta_betydelsefulla_forandring`` (a relative change, ``"10 %"``) and
+    ``metod`` (``par`` or ``trend``; default: a trend when ``till_ar − fran_ar ≥ 2``)."""
+    text = str(s.get("brott") or "").strip()
+    code = None
+    if not text:
         s.add("brott", None, "brottskategorin saknas.",
-              'Skriv t.ex. brott: "misshandel, offer 15–17 år".')
+              'Skriv t.ex. brott: ungdomsvåld eller brott: "Misshandel inkl. grov".')
+    else:
+        code = match_indicator(text)
+        if code is None:
+            s.add("brott", text, "okänd brottskategori.", indicator_hint(text))
     y1, y2 = s.years()
-    area = s.area([y for y in (y1, y2) if y is not None]) if s.get("omrade") is not None \
-        else TOTAL_AREA
-    return {"crime": crime or None, "year_from": y1, "year_to": y2, "area": area,
-            "direction": s.direction()}
+    area = s.get("omrade")
+    if area is not None and normalise_label(area) not in {TOTAL_AREA, "kommun",
+                                                          normalise_label(TOTAL_AREA_NAME)}:
+        s.add("omrade", area, "anmälda brott finns bara för hela kommunen.",
+              f"Skriv omrade: {TOTAL_AREA} eller ta bort fältet.")
+    direction = s.direction()
+    op = row.get("target_op")
+    if op is not None and direction is not None and op != {"minska": "<=", "oka": ">="}[direction]:
+        s.add("mal", s.get("mal"), "målet pekar åt andra hållet än riktningen.",
+              'riktning: minska skrivs med ett högst-mål (t.ex. "<= 1500" anmälda brott per '
+              "100 000 invånare).")
+    method = _method(s, y1, y2)
+    if method == "poolad":
+        s.add("metod", s.get("metod"), "anmälda brott slås inte samman över år.",
+              "Skriv metod: par eller metod: trend.")
+        method = None
+    return {"crime": code, "year_from": y1, "year_to": y2, "area": TOTAL_AREA,
+            "direction": direction, "min_change": _relative_change(s), "method": method}
+
+
+def _relative_change(s: _Spec) -> float | None:
+    """``minsta_betydelsefulla_forandring`` of reported crime: a relative change in percent."""
+    name = "minsta_betydelsefulla_forandring"
+    value = s.get(name)
+    if value is None:
+        return None
+    parsed = parse_target(value) if not isinstance(value, bool) else None
+    if parsed is None or parsed[0] != ">=" or "%" not in str(value) \
+            or str(value).strip()[:1] in "<>≤≥" or not 0 < parsed[1] < 1:
+        s.add(name, value, "ska vara en relativ förändring i procent, mellan 0 och 100 %.",
+              'T.ex. "10 %": en minskning med minst en tiondel räknas.')
+        return None
+    return parsed[1]
 
 
 def _walk(s: _Spec, row: dict) -> dict:
@@ -315,7 +356,7 @@ def _walk(s: _Spec, row: dict) -> dict:
                   "Använd omrade för övriga mått.")
     if measure == "vandringar" and out["area"] is not None:
         s.add("omrade", s.get("omrade"), "antal vandringar räknas per ort, inte per område.",
-              "Använd ort: Eslöv.")
+              'Ange orten i stället, t.ex. "ort: Exempelby".')
     return out
 
 

@@ -148,12 +148,20 @@ def indicator_sentence(r) -> str:
     if r.kind == "polisindex":
         why = _OFFICIAL_REASONS.get(str(r.reason), "")
         return f"{r.label} – {status}" + (f": {why}." if why else ".")
+    if r.kind == "anmalda_brott" and pd.notna(r.estimate_to):
+        how = " enligt trenden" if r.method == "trend" else ""
+        targeted = not str(r.target).startswith("ska ")
+        why = (targeted and _TARGET_REASONS.get(str(r.reason))) or _REASONS.get(str(r.reason), "")
+        return (f"{r.label}: {sv_number(r.estimate_from, 0)} per {sv_count(100_000)} år "
+                f"{int(r.year_from)} och {sv_number(r.estimate_to, 0)} år {int(r.year_to)}{how} "
+                f"– {status}" + (f": {why}." if why else "."))
     rest = str(r.explanation)
     head = f"{r.label}. "
     rest = rest[len(head):] if rest.startswith(head) else rest
     first = rest.split(". ")[0].rstrip(".")
     if r.kind in ("enkat", "anmalda_brott"):
-        why = (PROMISES["no_crime_data"] if r.kind == "anmalda_brott"
+        why = (PROMISES["no_crime_data"] if r.kind == "anmalda_brott" and r.reason == "no_data"
+               and PROMISES["no_crime_data"] in str(r.explanation)
                else _REASONS.get(str(r.reason)) or first[:1].lower() + first[1:])
         return f"{r.label}{role} – {status}: {why}."
     return f"{first} – {status}."
@@ -396,7 +404,8 @@ def promise_section(evaluation: pd.DataFrame | None, year: int | None = None, *,
              "ligger på fel sida eller utesluter en förändring som spelar roll, annars kan "
              "inte bedömas.")
     note = ("Polisens index saknar konfidensintervall; dess slumpvariation uppskattas från "
-            "trygghetsmätningen på samma nivå. Anmälda brott finns inte i underlaget ännu. "
+            "trygghetsmätningen på samma nivå. Anmälda brott bedöms på kvoten mellan åren "
+            "med exakta intervall (Poissonfördelning) eller en Poissontrend över minst tre år. "
             "Reglerna står i docs/medborgarloften.md.")
     return PromiseSection(shown, intro, status_figure(evaluation, shown, demo=demo, source=source),
                           status_alt(evaluation, shown), overview,

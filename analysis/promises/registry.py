@@ -7,7 +7,7 @@ plausible years) and returns one row per promise indicator (``REGISTRY_COLUMNS``
 raises a ``DataError`` naming file, line, field path and value with a Swedish hint.
 
 Besides ``loften`` (the promises) a registry may list ``overgripande_mal``: the overall
-goals the promises serve (Eslöv 2022: people feel safe outdoors at night; youth violence
+goals the promises serve (e.g. people feel safe outdoors at night; youth violence
 decreases). A goal has the same fields as a promise (``id``, ``text``, ``rubrik``,
 ``indikatorer``) and is evaluated with the same rules; its rows have ``is_goal`` true.
 """
@@ -332,7 +332,7 @@ def _check_place(chk: Checker, path: str, place: object, ctx: RegistryContext) -
     if not isinstance(place, dict) or not place.get("namn") or not place.get("ort"):
         chk.add(path, None if isinstance(place, dict) else place,
                 "en plats anges med namn och ort (flera orter har t.ex. ett Stora torg).",
-                "Skriv t.ex. {namn: Stora torg, ort: Eslöv}.")
+                "Skriv t.ex. {namn: Stora torg, ort: Exempelby}.")
         return ""
     name, locality = str(place["namn"]).strip(), str(place["ort"]).strip()
     shown = f"{locality}: {name}"

@@ -6,7 +6,18 @@ these declarations before anything runs. To add a data source, add a module here
 it in ``STAGES`` (see docs/ny_datakalla.md).
 """
 
-from analysis.stages import areas, estimates, exports, official, places, promises, report, survey, walks
+from analysis.stages import (
+    areas,
+    crime,
+    estimates,
+    exports,
+    official,
+    places,
+    promises,
+    report,
+    survey,
+    walks,
+)
 from analysis.stages.context import BuildContext, Stage, StageError, StageResult
 
 STAGES: tuple[Stage, ...] = (
@@ -16,6 +27,7 @@ STAGES: tuple[Stage, ...] = (
     official.STAGE,
     places.STAGE,
     walks.STAGE,
+    crime.STAGE,
     promises.STAGE,
     exports.STAGE,
     report.STAGE,

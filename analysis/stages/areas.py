@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from analysis import tables as T
 from analysis.areas import read_area_register
+from analysis.onboarding import check_register_exists
 from analysis.paths import AREA_REGISTER_FILE, AREAS_DIR
 from analysis.problems import row_accounting
 from analysis.stages.context import BuildContext, Stage, StageResult
@@ -14,6 +15,7 @@ from analysis.stages.context import BuildContext, Stage, StageResult
 
 def run(ctx: BuildContext) -> StageResult:
     path = ctx.source / AREAS_DIR / AREA_REGISTER_FILE
+    check_register_exists(path)  # missing: say how to start it (the template of trygghet ny)
     register = read_area_register(path)
     ctx.progress(f"  {len(register)} områdesversioner")
     name = f"{AREAS_DIR}/{AREA_REGISTER_FILE}"

@@ -2,21 +2,27 @@
 ``reports/csv/``.
 
 ``medborgarloften.csv`` is written when the promises stage wrote an evaluation (a raw
-``medborgarloften/`` folder); the other two always.
+``medborgarloften/`` folder), ``anmalda_brott.csv`` when the crime stage wrote rates (a raw
+``anmalda_brott/`` folder); the other two always.
 """
 
 from __future__ import annotations
 
 from analysis import tables as T
-from analysis.exports import export_files
+from analysis.exports import crime_files, export_files
 from analysis.stages.context import BuildContext, Stage, StageResult
 
-USES = (T.PROMISE_EVALUATION,)
+USES = (T.PROMISE_EVALUATION, T.CRIME_RATES, T.CRIME_COMPARISONS, T.BREAKDOWNS)
 
 
 def run(ctx: BuildContext) -> StageResult:
     reports = export_files(ctx.need(T.ESTIMATES), ctx.need(T.CHANGES), settings=ctx.settings,
-                           demo=ctx.demo, evaluation=ctx.maybe(T.PROMISE_EVALUATION))
+                           demo=ctx.demo, evaluation=ctx.maybe(T.PROMISE_EVALUATION),
+                           breakdowns=ctx.maybe(T.BREAKDOWNS))
+    rates = ctx.maybe(T.CRIME_RATES)
+    if rates is not None and len(rates):
+        reports |= crime_files(rates, ctx.maybe(T.CRIME_COMPARISONS), settings=ctx.settings,
+                               demo=ctx.demo)
     return StageResult(reports=reports)
 
 

@@ -32,7 +32,8 @@ from analysis.promises import (
 )
 from analysis.stages.context import BuildContext, Stage, StageResult
 
-USES = (T.OFFICIAL, T.PLACES, T.ESTIMATES, T.RESPONSES, T.WALK_FOLLOWUP, T.WALKS)
+USES = (T.OFFICIAL, T.PLACES, T.ESTIMATES, T.RESPONSES, T.WALK_FOLLOWUP, T.WALKS,
+        T.CRIME_RATES)
 
 
 def run(ctx: BuildContext) -> StageResult:
@@ -68,7 +69,8 @@ def run(ctx: BuildContext) -> StageResult:
                      "bedömas.")
     evidence = Evidence(activities=activities, estimates=ctx.maybe(T.ESTIMATES),
                         walk_followup=ctx.maybe(T.WALK_FOLLOWUP), walks=ctx.maybe(T.WALKS),
-                        official=official, register=register, responses=ctx.maybe(T.RESPONSES))
+                        official=official, register=register, responses=ctx.maybe(T.RESPONSES),
+                        crime=ctx.maybe(T.CRIME_RATES))
     evaluation = evaluate_promises(registry, evidence, settings=s)
     outputs = {T.PROMISE_REGISTRY: registry, T.PROMISE_EVALUATION: evaluation,
                T.ACTIVITIES: activities if activities is not None else empty_activities(),

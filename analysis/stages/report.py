@@ -6,15 +6,26 @@ from pathlib import Path
 
 from analysis import tables as T
 from analysis.files import list_delivery
-from analysis.paths import AREAS_DIR, GEO_DIR, OFFICIAL_DIR, PROMISES_DIR, SURVEY_DIR, WALKS_DIR
+from analysis.paths import (
+    AREAS_DIR,
+    CRIME_DIR,
+    GEO_DIR,
+    OFFICIAL_DIR,
+    PROMISES_DIR,
+    SURVEY_DIR,
+    VOCABULARY_FILE,
+    WALKS_DIR,
+)
 from analysis.processed import DEMO_SOURCE, underlag_line
 from analysis.report import REPORT_FILE, report_outputs
 from analysis.settings import SETTINGS_FILE
 from analysis.stages.context import BuildContext, Stage, StageResult
 
 USES = (T.CHANGES, T.AREAS, T.AREA_REGISTER, T.WALKS, T.WALK_FOLLOWUP, T.OFFICIAL,
-        T.OFFICIAL_VS_SURVEY, T.RESPONSES, T.PROMISE_EVALUATION)
-DELIVERY_DIRS = (SURVEY_DIR, AREAS_DIR, GEO_DIR, WALKS_DIR, OFFICIAL_DIR, PROMISES_DIR)
+        T.OFFICIAL_VS_SURVEY, T.RESPONSES, T.PROMISE_EVALUATION, T.WALK_TERMS, T.CRIME_RATES,
+        T.CRIME_COMPARISONS, T.CRIME_TRENDS, T.BREAKDOWNS)
+DELIVERY_DIRS = (SURVEY_DIR, AREAS_DIR, GEO_DIR, WALKS_DIR, OFFICIAL_DIR, PROMISES_DIR,
+                 CRIME_DIR)
 
 
 def _delivered(source: Path) -> dict[str, None]:
@@ -23,7 +34,8 @@ def _delivered(source: Path) -> dict[str, None]:
     The report is written before the manifest, so its "Underlag" line counts the files in
     the delivery folders the build reads (the same files the manifest lists).
     """
-    files = [source / SETTINGS_FILE] if (source / SETTINGS_FILE).is_file() else []
+    files = [source / name for name in (SETTINGS_FILE, VOCABULARY_FILE)
+             if (source / name).is_file()]
     for folder in DELIVERY_DIRS:
         files += list_delivery(source / folder).files
     return {str(p.relative_to(source)).replace("\\", "/"): None for p in files}

@@ -8,6 +8,11 @@ lies within (buffer included), and splits accepted from rejected rows. Nothing
 is dropped: every row read is either accepted or rejected with its reasons, per
 file (checked here), and observations outside every area are kept (``area``
 empty) and listed.
+
+Polygons and places are optional. Without area polygons the area comes from the
+protocol's area code, checked against the area register (a point without a code gets
+no area); without a places file a place name is kept as written (``"Ort: Plats"``,
+without a point). Each missing input is named once in ``notices``.
 """
 
 from __future__ import annotations
@@ -23,9 +28,10 @@ import shapely
 
 from analysis import places as pl
 from analysis import problems as P
-from analysis.areas import area_versions
+from analysis.areas import area_codes_in_year, area_versions
 from analysis.dates import DATE_DTYPE
 from analysis.files import DeliveryFolder, list_delivery, read_table
+from analysis.paths import AREAS_GEO_STEM, GEO_DIR, PLACES_GEO_STEM
 from analysis.places import ANALYSIS_CRS
 from analysis.problems import DataError, Problem, check_accounting, row_accounting
 from analysis.settings import Settings
@@ -52,6 +58,9 @@ REJECTED_COLUMNS = ["fil", "rad", "orsak", "meddelande", "walk_id", "observation
 OUTSIDE_COLUMNS = ["observation_id", "walk_id", "year", "location_source", "source_file",
                    "source_row", "x", "y"]
 LOCATION_SOURCES = {"coordinates": "koordinater", "place": "plats", "area": "område"}
+PLACE_ID_SEPARATOR = ": "  # a place id is "Ort: Plats" (analysis.places)
+AREAS_FILE_SHOWN = f"{GEO_DIR}/{AREAS_GEO_STEM}.gpkg"
+PLACES_FILE_SHOWN = f"{GEO_DIR}/{PLACES_GEO_STEM}.geojson"
 
 
 @dataclass
@@ -103,6 +112,7 @@ def walk_files(folder: str | os.PathLike) -> tuple[Path | None, list[Path]]:
 def load_walks(folder: str | os.PathLike, *, areas: gpd.GeoDataFrame | None,
                places: gpd.GeoDataFrame | None = None, kommun=None,
                vocabulary: WalkVocabulary | None = None, crs: str | None = None,
+               register: pd.DataFrame | None = None,
                repeat_distance_m: float = Settings.walk_repeat_distance_m,
                repeat_same_category: bool = Settings.walk_repeat_same_category,
                max_count: int = Settings.max_count,
@@ -110,7 +120,9 @@ def load_walks(folder: str | os.PathLike, *, areas: gpd.GeoDataFrame | None,
                latest_year: int = Settings.latest_year) -> WalkDelivery:
     """Read and validate a walk delivery folder (``vandringar.csv`` + protocols).
 
-    ``areas``/``places`` come from ``analysis.places`` (EPSG:3006); ``kommun`` is the
+    ``areas``/``places`` come from ``analysis.places`` (EPSG:3006); either may be None
+    (see the module docstring): without ``areas`` the protocols' area codes are checked
+    against ``register`` (``analysis.areas.read_area_register``). ``kommun`` is the
     kommun outline (points outside it are kept and named in ``notices``: the outline is
     simplified). ``crs`` names the coordinate
     system of X/Y columns when neither the protocol nor the walks table says it.
@@ -136,7 +148,7 @@ def load_walks(folder: str | os.PathLike, *, areas: gpd.GeoDataFrame | None,
                *_walks_without_protocol(walks, obs, protocol_paths, walks_path.name)]
     problems.extend(_duplicates(obs, headers))
     located, geometry, place_problems, place_notices = _place_rows(obs, areas, places, kommun,
-                                                                   headers)
+                                                                   headers, register)
     problems.extend(place_problems)
     notices.extend(place_notices)
 
@@ -157,11 +169,12 @@ def load_walks(folder: str | os.PathLike, *, areas: gpd.GeoDataFrame | None,
 def read_walks(folder: str | os.PathLike, *, areas: gpd.GeoDataFrame | None,
                places: gpd.GeoDataFrame | None = None, kommun=None,
                vocabulary: WalkVocabulary | None = None, crs: str | None = None,
+               register: pd.DataFrame | None = None,
                quarantine: bool = False) -> tuple[pd.DataFrame, gpd.GeoDataFrame]:
     """(walks, observations) of a delivery folder. Strict by default: any problem
     raises ``DataError`` listing every problem; ``quarantine=True`` leaves bad rows out."""
     delivery = load_walks(folder, areas=areas, places=places, kommun=kommun,
-                          vocabulary=vocabulary, crs=crs)
+                          vocabulary=vocabulary, crs=crs, register=register)
     if delivery.problems and not quarantine:
         raise DataError(delivery.problems, title="Trygghetsvandringarna har fel")
     return delivery.walks, delivery.observations
@@ -217,12 +230,14 @@ def _read_protocols(paths: list[Path], walks: pd.DataFrame, vocabulary: WalkVoca
 
 
 def _place_rows(obs: pd.DataFrame, areas: gpd.GeoDataFrame | None,
-                places: gpd.GeoDataFrame | None, kommun, headers: dict[str, dict[str, str]]
+                places: gpd.GeoDataFrame | None, kommun, headers: dict[str, dict[str, str]],
+                register: pd.DataFrame | None = None
                 ) -> tuple[pd.DataFrame, gpd.GeoSeries, list[tuple[int, Problem]], list[Problem]]:
     """Point, area and places of every row: (the rows with ``location_source``, ``area``,
     ``area_name``, ``place`` and ``places``; their points; problems; notices)."""
     geometry, source, problems, notices = _locate(obs, places, kommun, headers)
-    area, area_name, area_problems, area_notices = _areas(obs, geometry, areas, headers)
+    area, area_name, area_problems, area_notices = _areas(obs, geometry, areas, headers,
+                                                          register)
     place, all_places = _places(obs, geometry, places)
     located = obs.assign(location_source=source, area=area, area_name=area_name,
                          place=place, places=all_places)
@@ -307,6 +322,13 @@ def _locate(obs: pd.DataFrame, places: gpd.GeoDataFrame | None, kommun,
     source = pd.Series(pd.NA, index=obs.index, dtype="string")
     index = _row_index(obs)
     problems, notices = _locate_by_coordinates(obs, kommun, geometry, source, index)
+    named = int((obs["place_named"].notna() & obs["walk_date"].notna()).sum())
+    if places is None and named:
+        notices.append(Problem(PLACES_FILE_SHOWN, None, None, None, P.NO_PLACES,
+                               f"platsregistret saknas: {named} observationer med platsnamn "
+                               "används med namnet som det står (ort: plats), utan läge.",
+                               "Vill ni ha platserna på kartan och i uppföljningen per plats: "
+                               "lägg platser.geojson (plats;ort;buffert_m) i geodata/."))
     problems += _locate_by_name(obs, places, headers, geometry, source, index)
     stated = obs["area_stated"].notna().to_numpy() & source.isna().to_numpy()
     source[stated] = LOCATION_SOURCES["area"]
@@ -344,15 +366,14 @@ def _locate_by_name(obs: pd.DataFrame, places: gpd.GeoDataFrame | None,
     # rows of an unknown walk are rejected already: without a locality the name cannot be
     # resolved, and saying so would only add noise
     named = obs[obs["place_named"].notna().to_numpy() & obs["walk_date"].notna().to_numpy()]
+    if places is None:  # no places file: the name as written, in the form of a place id
+        locality = named["locality"].fillna("").astype("string").str.strip()
+        obs.loc[named.index, "place_named"] = (
+            (locality + PLACE_ID_SEPARATOR).where(locality != "", "")
+            + named["place_named"].astype("string").str.strip())
+        return problems
     for file, g in named.groupby("source_file", sort=True):
         column = _header(headers, file, "place", "Plats")
-        if places is None:
-            problems.extend((int(i), Problem(file, int(r), column, v, P.NO_PLACES,
-                                             "platsen kan inte slås upp: det finns inget "
-                                             "platsregister.", "Lägg platser.geojson i geodata/."))
-                            for i, r, v in zip(g.index, g["source_row"], g["place_named"],
-                                               strict=True))
-            continue
         ids, found = pl.resolve_places(g["place_named"], g["locality"], places, file=file,
                                        excel_rows=g["source_row"].tolist(), column=column)
         ids.index = g.index
@@ -369,33 +390,76 @@ def _locate_by_name(obs: pd.DataFrame, places: gpd.GeoDataFrame | None,
 
 
 def _areas(obs: pd.DataFrame, geometry: gpd.GeoSeries, areas: gpd.GeoDataFrame | None,
-           headers: dict[str, dict[str, str]]
+           headers: dict[str, dict[str, str]], register: pd.DataFrame | None = None
            ) -> tuple[pd.Series, pd.Series, list[tuple[int, Problem]], list[Problem]]:
     """The area of each row: the polygon its point lies in (the versions valid in the
     walk's year; border rule of ``analysis.places.join_areas``), else the stated
     code. A stated code that no polygon of that year has is a problem; a stated code
-    that differs from the point's area is a notice (the point's area is used)."""
-    if areas is None:
+    that differs from the point's area is a notice (the point's area is used).
+
+    Without polygons (``areas`` None) the stated code is the area, checked against the
+    area ``register``; rows with a point but no code get no area (one notice says so)."""
+    if areas is None and register is None:
         raise DataError([Problem("geodata", None, None, None, P.UNREADABLE,
-                                 "områdespolygonerna saknas; observationerna kan inte "
-                                 "kopplas till områden.",
-                                 "Lägg områdena (omraden.gpkg) i geodata/.")],
+                                 "varken områdespolygoner eller områdesregister finns; "
+                                 "observationerna kan inte kopplas till områden.",
+                                 "Lägg områdesregistret i omraden/omradesindelning.csv.")],
                         title="Trygghetsvandringarna kan inte läsas")
-    problems = _stated_area_problems(obs, areas, headers)
     has_point = _has_geometry(geometry)
-    take = has_point & obs["year"].notna().to_numpy()
+    stated = obs["area_stated"].notna().to_numpy()
     area = pd.Series(pd.NA, index=obs.index, dtype="string")
-    if take.any():
-        pts = gpd.GeoDataFrame({"year": obs.loc[take, "year"].astype("float64")},
-                               geometry=geometry[take], crs=ANALYSIS_CRS)
-        area[take] = pl.join_areas(pts, areas, "year").to_numpy()
-    only_stated = ~has_point & obs["area_stated"].notna().to_numpy()
-    area[only_stated] = obs.loc[only_stated, "area_stated"].to_numpy()
-    names = dict(zip(areas["version"], areas["area_name"], strict=True))
+    notices: list[Problem] = []
+    if areas is not None:
+        problems = _stated_area_problems(obs, areas, headers)
+        take = has_point & obs["year"].notna().to_numpy()
+        if take.any():
+            pts = gpd.GeoDataFrame({"year": obs.loc[take, "year"].astype("float64")},
+                                   geometry=geometry[take], crs=ANALYSIS_CRS)
+            area[take] = pl.join_areas(pts, areas, "year").to_numpy()
+        from_code = ~has_point & stated
+        zones = areas
+        notices = _area_differs(obs, area, has_point, headers)
+    else:
+        problems = _register_area_problems(obs, register, headers)
+        from_code = stated
+        zones = register
+        unplaced = int((has_point & ~stated).sum())
+        if unplaced:
+            notices.append(Problem(AREAS_FILE_SHOWN, None, None, None, P.NO_AREAS,
+                                   f"områdespolygonerna saknas: {unplaced} observationer har "
+                                   "koordinater men ingen områdeskod och får inget område.",
+                                   "Skriv områdets kod i kolumnen Område i protokollet, eller "
+                                   "lägg områdespolygonerna (omraden.gpkg) i geodata/."))
+    area[from_code] = obs.loc[from_code, "area_stated"].to_numpy()
+    names = dict(zip(zones["version"], zones["area_name"], strict=True))
     name = pd.Series([None if pd.isna(v) else names.get(v)
-                      for v in area_versions(areas, area, obs["year"])],
+                      for v in area_versions(zones, area, obs["year"])],
                      index=obs.index, dtype="string")
-    return area, name, problems, _area_differs(obs, area, has_point, headers)
+    return area, name, problems, notices
+
+
+def _register_area_problems(obs: pd.DataFrame, register: pd.DataFrame,
+                            headers: dict[str, dict[str, str]]) -> list[tuple[int, Problem]]:
+    """A stated area code that the area register does not have in the walk's year."""
+    problems: list[tuple[int, Problem]] = []
+    stated = obs[obs["area_stated"].notna().to_numpy() & obs["year"].notna().to_numpy()]
+    valid: dict[int, list[str]] = {}
+    for i, code, year, file, row in zip(stated.index, stated["area_stated"], stated["year"],
+                                         stated["source_file"], stated["source_row"],
+                                         strict=True):
+        year = int(year)
+        if year not in valid:
+            valid[year] = area_codes_in_year(register, year)
+        if str(code).strip() in valid[year]:
+            continue
+        hint = f"Områden {year} i områdesregistret: {', '.join(valid[year]) or 'inga'}."
+        if str(code).isdigit() and str(code).zfill(2) in valid[year]:
+            hint += f' Menade du "{str(code).zfill(2)}"? Koden ska vara text med inledande nolla.'
+        problems.append((int(i), Problem(file, int(row), _header(headers, file, "area", "Område"),
+                                         str(code), P.UNKNOWN_AREA,
+                                         f"området finns inte i områdesregistret för {year}.",
+                                         hint)))
+    return problems
 
 
 def _stated_area_problems(obs: pd.DataFrame, areas: gpd.GeoDataFrame,

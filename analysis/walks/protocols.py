@@ -8,8 +8,9 @@ A delivery (``data/raw/trygghetsvandringar/``) holds
   protocol);
 * one protocol per walk (CSV in UTF-8 or cp1252, or Excel), one row per observation.
 
-Headers are matched through ``walk_vocabulary.yaml`` (case, spacing and å/ä/ö are
-ignored). Plausibility limits: ``Deltagare`` is a whole number from 0 to ``max_count``;
+Headers are matched through the walk vocabulary (``walk_vocabulary.yaml`` and the kommun's
+``ordlista.yaml``; case, spacing and å/ä/ö are ignored). Plausibility limits:
+``Deltagare`` is a whole number from 0 to ``max_count``;
 every date (walk, status, target) lies in the years ``earliest_year``..``latest_year``
 (``analysis.settings.Settings``). Every row is kept in the returned frames with its problems listed
 beside it; nothing is dropped here. The caller (``analysis.walks.load``) splits
@@ -36,6 +37,7 @@ from analysis.dates import (
 from analysis.files import RawTable, parse_numbers
 from analysis.files import map_headers as _map_headers
 from analysis.formatting import sv_count
+from analysis.paths import VOCABULARY_FILE
 from analysis.problems import DataError, Problem
 from analysis.settings import Settings
 from analysis.text import match_key
@@ -106,7 +108,8 @@ def map_headers(table: RawTable, vocabulary: WalkVocabulary, kind: str
     """Canonical column -> header in the file; notices for headers that are not read."""
     lookup = vocabulary.headers[kind]
     return _map_headers(table, lambda header: lookup.get(match_key(header)),
-                        "Lägg till rubriken i walk_vocabulary.yaml om den behövs.")
+                        f'Behövs kolumnen: lägg till rubriken under "headers: {kind}:" i '
+                        f"data/raw/{VOCABULARY_FILE} (se docs/ny_kommun.md).")
 
 
 def _text(table: RawTable, found: dict[str, str], column: str) -> pd.Series:

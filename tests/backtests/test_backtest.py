@@ -1,5 +1,6 @@
 """End-to-end backtest: build the bundled demo into tmp_path and compare every CSV export
-(and its data dictionary) with the committed expected files, byte for byte. The demo is
+(its data dictionary, and its machine-readable copy in ``maskinlasbar/``) with the
+committed expected files, byte for byte. The demo is
 built once per test session (fixture ``demo_built``).
 
 An intended change is accepted with ``python -m tests.backtests.update_expected``.
@@ -10,10 +11,17 @@ from pathlib import Path
 EXPECTED = Path(__file__).resolve().parent / "expected"
 
 
+def _files(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` (the machine-readable copies in ``maskinlasbar/`` too),
+    by path relative to it."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
 def test_demo_exports_equal_the_committed_ground_truth(demo_built):
     built = demo_built.reports / "csv"
-    got = {p.name: p.read_bytes() for p in sorted(built.iterdir())}
-    want = {p.name: p.read_bytes() for p in sorted(EXPECTED.iterdir())}
+    got = _files(built)
+    want = _files(EXPECTED)
     assert sorted(got) == sorted(want)
     for name in want:
         if got[name] != want[name]:
