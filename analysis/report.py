@@ -35,6 +35,7 @@ from analysis.breakdown import breakdown_note, breakdown_tables
 from analysis.codebook import load_codebook
 from analysis.crime.present import crime_section, sources_row
 from analysis.formatting import sv_count, sv_number, sv_percent
+from analysis.official import REFERENCE_CAVEAT, reference_levels
 from analysis.paths import safe_slug, unique_slugs
 from analysis.processed import is_demo, latest_year, previous_year, underlag_line
 from analysis.promises import promise_section, status_alt, status_figure
@@ -574,6 +575,14 @@ def _police_index(p: _Page) -> str:
              "det som kan jämföras är om de pekar ut samma områden.</p>",
              p.img(_official_figure(indicator)), _official_table(official, p.year, indicator),
              f"<p>{_e(nv.agreement_text(official, p.year, indicator))}</p>"]
+    indices = _table(p.tables, "official_indices")
+    levels = (reference_levels(indices, p.est, p.year, indicator)
+              if indices is not None and len(indices) else None)
+    if levels is not None and (levels["Nivå"] != "Kommunen").any():
+        name = official.loc[official["indicator"] == indicator, "indicator_name"].iloc[0]
+        parts += [frame_table(levels, f"Polisens index {p.year} för kommunen och "
+                              f"jämförelseområdena: {name}", {"Polisens index"}),
+                  f'<p class="note">{_e(REFERENCE_CAVEAT)}</p>']
     return _section("polisindex", "\n".join(x for x in parts if x))
 
 

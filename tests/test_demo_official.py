@@ -10,7 +10,14 @@ import pytest
 from analysis.areas import TOTAL_AREA, read_area_register
 from analysis.demo import areas, official
 from analysis.demo.areas import areas_valid
-from analysis.official import LPO_AREA, load_official, read_official_tables, select_vintage
+from analysis.official import (
+    LPO_AREA,
+    REFERENCE_AREAS,
+    TOTAL_AREAS,
+    load_official,
+    read_official_tables,
+    select_vintage,
+)
 
 N_INDICATORS = 31  # the police_indicators list in the codebook, totalindex included
 
@@ -50,12 +57,21 @@ def test_real_area_structure_per_year(demo_table):
     latest = select_vintage(demo_table)
     for year in range(2017, 2025):
         got = set(latest.loc[latest["year"] == year, "area"])
-        assert got == {c for c, _ in areas_valid(year)} | {TOTAL_AREA, LPO_AREA}, year
+        assert got == {c for c, _ in areas_valid(year)} | set(TOTAL_AREAS), year
     counts = latest[latest["area"] != LPO_AREA].groupby(["year", "area"]).size()
     assert (counts == N_INDICATORS).all()
     assert latest.loc[latest["area"] == LPO_AREA, "indicator"].unique().tolist() == ["totalindex"]
-    n_areas = latest[~latest["area"].isin([TOTAL_AREA, LPO_AREA])].groupby("year")["area"]
+    n_areas = latest[~latest["area"].isin(TOTAL_AREAS)].groupby("year")["area"]
     assert n_areas.nunique().tolist() == [2, 2, 2, 5, 5, 5, 6, 6]
+
+
+def test_reference_levels_every_indicator_every_year_near_the_kommun(demo_table):
+    latest = select_vintage(demo_table).set_index(["year", "area", "indicator"])["value"]
+    kommun = latest.xs(TOTAL_AREA, level="area")
+    for area in REFERENCE_AREAS[1:]:  # polisområde and region (the LPO has the totalindex)
+        level = latest.xs(area, level="area")
+        assert level.index.equals(kommun.index), area
+        assert (level - kommun).abs().max() < 0.3, area
 
 
 def test_values_on_the_0_to_6_scale_and_2017_printed_x100(demo_table):
@@ -106,9 +122,10 @@ def test_demo_build_writes_official_tables_beside_the_survey(demo_built):
     out = demo_built.processed
     table = pd.read_parquet(out / "official_indices.parquet")
     side = pd.read_parquet(out / "official_vs_survey.parquet")
-    assert len(table) == 1280 and table["restated"].sum() == 2
+    # 1280 area, kommun and LPO rows + 8 years × 31 indicators × 2 levels (PO, region)
+    assert len(table) == 1776 and table["restated"].sum() == 2
     acc = manifest["radredovisning"][f"polisens_index/{official.FILE}"]
-    assert acc == {"lasta": 1280, "godkanda": 1280, "avvisade": 0, "orsaker": {}}
+    assert acc == {"lasta": 1776, "godkanda": 1776, "avvisade": 0, "orsaker": {}}
     # the survey covers 2019–2024, so the two sources meet in those years
     assert sorted(side["year"].unique()) == [2019, 2020, 2021, 2022, 2023, 2024]
     assert not side["estimate"].isna().all()

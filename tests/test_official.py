@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +17,10 @@ from analysis.files import RawTable, xlsx_bytes
 from analysis.official import (
     LPO_AREA,
     OFFICIAL_COLUMNS,
+    PO_AREA,
+    REFERENCE_CAVEAT,
+    REFERENCE_COLUMNS,
+    REGION_AREA,
     SIDE_BY_SIDE_COLUMNS,
     add_vintages,
     compare_official,
@@ -25,6 +30,7 @@ from analysis.official import (
     parse_official,
     rank_agreement,
     read_official,
+    reference_levels,
     select_vintage,
     suggest_indicators,
     validate_official,
@@ -186,6 +192,9 @@ def test_indicator_names_are_matched_tolerantly(text, code):
     ("01", "01", "Eslövs tätort"), ("1", "01", "Eslövs tätort"), ("berga", "03", "Berga"),
     ("kommunen", TOTAL_AREA, "Hela kommunen"), ("Hela kommunen", TOTAL_AREA, "Hela kommunen"),
     ("LPO", LPO_AREA, "Lokalpolisområdet"), ("LPO Eslöv", LPO_AREA, "Lokalpolisområdet"),
+    ("polisområde", PO_AREA, "Polisområdet"), ("PO", PO_AREA, "Polisområdet"),
+    ("Polisområde Mittskåne", PO_AREA, "Polisområdet"), ("region", REGION_AREA, "Regionen"),
+    ("Polisregion", REGION_AREA, "Regionen"), ("polisregion Syd", REGION_AREA, "Regionen"),
 ])
 def test_area_codes_names_and_totals(text, code, name):
     t = _load([_row(area=text)]).table
@@ -642,3 +651,66 @@ def test_the_official_folder_names_what_is_not_read_and_refuses_links(tmp_path):
     (folder / "index_2023.csv").symlink_to(folder / "index.csv")
     with pytest.raises(DataError, match=r"index_2023\.csv: är en länk"):
         official_folder(folder)
+
+
+# --- reference levels: polisområde and region ------------------------------------------
+
+
+def test_po_and_region_rows_keep_their_vintages():
+    t = _load([_row(area="Polisområdet", ind="Totalindex", value="2,10"),
+               _row(area="Polisområdet", ind="Totalindex", value="2,15", source=SOURCE22,
+                    published="2022-12-01"),
+               _row(area="Polisregion Syd", ind="Totalindex", value="1,95")]).table
+    po = t[t["area"] == PO_AREA].sort_values("vintage")
+    assert po["value"].tolist() == [2.10, 2.15] and po["restated"].all()
+    assert po["area_version"].isna().all()
+    assert select_vintage(t, "first").set_index("area")["value"].to_dict() == {
+        PO_AREA: 2.10, REGION_AREA: 1.95}
+    change = compare_official(_load([
+        _row(area="region", ind="Totalindex", value="1,95"),
+        _row(year="2022", area="region", ind="Totalindex", value="2,30", source=SOURCE22,
+             published="2022-12-01")]).table, "Totalindex", "region", 2021, 2022)
+    assert (change.comparable, change.verdict) == (True, "ökning")
+
+
+def test_unknown_area_hint_names_the_reference_levels():
+    p = _only_problem([_row(area="Okänt område")])
+    assert "po (polisområdet)" in p.hint and "region (polisregionen)" in p.hint
+
+
+def test_reference_levels_on_a_tiny_frame():
+    official = _load([_row(area="kommunen", value="1,85"), _row(area="LPO Eslöv", value="1,80"),
+                      _row(area="polisområde", value="1,7"),
+                      _row(area="polisregion Syd", value="1,64"),
+                      _row(year="2022", area="region", value="5,00", source=SOURCE22,
+                           published="2022-12-01")]).table
+    item = next(i for i in load_police_indicators() if i.code == "nedskrapning")
+    estimates = pd.DataFrame({
+        "year": [2021, 2021], "area": [TOTAL_AREA, "01"],
+        "indicator": [item.survey_indicator] * 2, "item": [item.item] * 2,
+        "estimate": [0.4567, 0.9], "ci_low": [0.41, 0.8], "ci_high": [0.503, 0.95],
+        "n": [400, 50], "suppressed": [False, False]})
+    got = reference_levels(official, estimates, 2021, "Nedskräpning")
+    assert list(got.columns) == REFERENCE_COLUMNS == ["Nivå", "Polisens index",
+                                                      "Egen skattning", "95 % KI"]
+    assert got.values.tolist() == [
+        ["Kommunen", "1,85", "46\u00a0%", "41–50\u00a0%"],
+        ["Lokalpolisområdet", "1,80", "–", "–"],
+        ["Polisområdet", "1,70", "–", "–"],
+        ["Regionen", "1,64", "–", "–"]]
+    # a suppressed estimate stays hidden; a missing level is left out
+    hidden = estimates.assign(suppressed=[True, False])
+    got = reference_levels(official[official["area"] != LPO_AREA], hidden, 2021, "nedskrapning")
+    assert got["Nivå"].tolist() == ["Kommunen", "Polisområdet", "Regionen"]
+    assert got.iloc[0, 2:].tolist() == ["visas inte (röjandekontroll)", "–"]
+    assert reference_levels(official, None, 2020, "nedskrapning").empty
+    assert "olika skalor" in REFERENCE_CAVEAT and "tal för tal" in REFERENCE_CAVEAT
+
+
+def test_demo_lagesbild_shows_the_reference_levels(demo_built):
+    page = (demo_built.root / "reports" / "lagesbild.html").read_text(encoding="utf-8")
+    section = page[page.index('id="polisindex"'):]
+    section = section[:section.index("</section>")]
+    assert "för kommunen och jämförelseområdena" in section
+    assert "<td>Polisområdet</td>" in section and "<td>Regionen</td>" in section
+    assert html.escape(REFERENCE_CAVEAT) in section

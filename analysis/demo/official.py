@@ -15,7 +15,9 @@ reader:
 * the 2017 report is printed ×100 (e.g. 250 = 2,50), declared with ``skala``
   ``0-600``;
 * the LPO totalindex for 2021 is published as 1,88 in the 2021 report and
-  restated as 1,97 in the 2022 report (both rows are kept).
+  restated as 1,97 in the 2022 report (both rows are kept);
+* the reference levels polisområde and polisregion are written as the reports do
+  ("Polisområdet", "Polisregion Syd"), every indicator every year, appended last.
 
 No random generator: the small area-to-area and year-to-year variation comes
 from a checksum of the row's key, so the file is the same byte for byte on
@@ -61,6 +63,8 @@ DISORDER = {"missbruk", "berusade", "narkotikapaverkade", "narkotikaforsaljning"
 TRAFFIC = {"fortkorning", "buskorning", "moped_gc"}
 UNSAFE = {"otrygg_kvall", "oro_brott", "avstar_restaurang", "avstar_moten"}
 VICTIM = {"utsatt_vald", "utsatt_hot", "utsatt_stold", "utsatt_skadegorelse", "utsatt_bedrageri"}
+# Reference levels above the LPO (DOMAIN §2b): area text and shift from the kommun value.
+REFERENCE_LEVELS = (("Polisområdet", -0.10), ("Polisregion Syd", -0.20))
 # Population weights for the kommun value (approximate, DOMAIN §2c).
 POPULATION = {"01": 1.0, "02": 1.0, "03": 0.33, "04": 0.27, "05": 0.28, "06": 0.29}
 
@@ -171,10 +175,17 @@ def demo_table_text() -> str:
         if year == RESTATED[2]:
             lines.append(line(RESTATED[0], "lpo", "totalindex", RESTATED[1], year,
                               "s. 3, jämförelse med föregående år"))
-    for year, area, ind, value in demo_values():
+    values = demo_values()
+    for year, area, ind, value in values:
         page = "s. 4" if area == "kommunen" else f"tabell {area}"
         label = area if area == "kommunen" else area_names[area]
         lines.append(line(year, label, ind, value, year, page))
+    for year, area, ind, value in values:  # the reference levels, from the kommun value
+        if area != "kommunen":
+            continue
+        for label, shift in REFERENCE_LEVELS:
+            ref = _clip(value + shift + _jitter(year, label, ind, size=0.05))
+            lines.append(line(year, label, ind, ref, year, "s. 5, jämförelse"))
     return "\r\n".join(lines) + "\r\n"
 
 

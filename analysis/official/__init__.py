@@ -10,7 +10,8 @@ version ("vintage") and shows them beside its own estimates.
 * ``reader`` – reading and validating the tables, vintages (``load_official``,
   ``read_official``, ``select_vintage``);
 * ``compare`` – the statistics: change between two years (``compare_official``) and
-  the index beside our estimates with the rank agreement (``official_vs_survey``);
+  the index beside our estimates with the rank agreement (``official_vs_survey``), and
+  the kommun beside its reference levels (``reference_levels``);
 * ``areas`` / ``indicators`` – an area or indicator as written in a report, resolved.
 
 The table format (documented for analysts in ``docs/polisens_index.md``): one
@@ -18,8 +19,8 @@ row per year × area × indicator × publication, CSV (any encoding/separator
 ``analysis.files.read_table`` handles) or Excel, with the columns
 
 * ``ar`` – survey year; ``omrade`` – area code or name valid that year, or
-  ``kommunen`` (the kommun total, ``analysis.areas.TOTAL_AREA``) or ``lpo``
-  (the lokalpolisområde total);
+  ``kommunen`` (the kommun total, ``analysis.areas.TOTAL_AREA``), ``lpo``
+  (the lokalpolisområde), ``po`` (the polisområde) or ``region`` (the police region);
 * ``indikator`` – the police's indicator name (matched with ``analysis.text.match_key``
   against ``police_indicators`` in the codebook);
 * ``varde`` – the value as printed (decimal comma or point);
@@ -47,7 +48,17 @@ published values differ. ``select_vintage`` picks "latest" or "first".
 
 from __future__ import annotations
 
-from analysis.official.areas import LPO_AREA, LPO_AREA_NAME, TOTAL_AREAS, total_area
+from analysis.official.areas import (
+    LPO_AREA,
+    LPO_AREA_NAME,
+    PO_AREA,
+    PO_AREA_NAME,
+    REFERENCE_AREAS,
+    REGION_AREA,
+    REGION_AREA_NAME,
+    TOTAL_AREAS,
+    total_area,
+)
 from analysis.official.compare import (
     AGREEMENT_COLUMNS,
     DECREASE,
@@ -55,6 +66,9 @@ from analysis.official.compare import (
     MIN_AREAS_RANK,
     NO_CI_TEXT,
     NOT_COMPARABLE,
+    REFERENCE_CAVEAT,
+    REFERENCE_COLUMNS,
+    REFERENCE_LEVELS,
     SIDE_BY_SIDE_COLUMNS,
     UNCHANGED,
     OfficialChange,
@@ -62,6 +76,7 @@ from analysis.official.compare import (
     empty_side_by_side,
     official_vs_survey,
     rank_agreement,
+    reference_levels,
 )
 from analysis.official.indicators import indicator_lookup, suggest_indicators
 from analysis.official.reader import (
@@ -90,11 +105,13 @@ from analysis.official.reader import (
 __all__ = [
     "ACTION_LEVEL", "AGREEMENT_COLUMNS", "DECREASE", "INCREASE", "KEY", "LPO_AREA",
     "LPO_AREA_NAME", "MIN_AREAS_RANK", "NOT_COMPARABLE", "NO_CI_TEXT", "OFFICIAL_COLUMNS",
+    "PO_AREA", "PO_AREA_NAME", "REFERENCE_AREAS", "REFERENCE_CAVEAT", "REFERENCE_COLUMNS",
+    "REFERENCE_LEVELS", "REGION_AREA", "REGION_AREA_NAME",
     "REJECTED_COLUMNS", "SCALE_06", "SCALE_0600", "SCALE_MAX", "SIDE_BY_SIDE_COLUMNS",
     "TOTAL_AREAS", "UNCHANGED", "VINTAGES", "OfficialChange", "OfficialDelivery",
     "add_vintages", "compare_official", "empty_official", "empty_rejected",
     "empty_side_by_side", "indicator_lookup", "load_official", "official_files",
     "official_folder", "official_vs_survey", "parse_official", "rank_agreement", "read_official",
-    "read_official_tables", "select_vintage", "suggest_indicators", "total_area",
+    "read_official_tables", "reference_levels", "select_vintage", "suggest_indicators", "total_area",
     "validate_official",
 ]

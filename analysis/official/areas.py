@@ -1,9 +1,10 @@
-"""Areas in the police's tables: a code or name valid that year, the kommun or the LPO total.
+"""Areas in the police's tables: a code or name valid that year, or a total level.
 
 The police report an index per delområde, for the kommun as a whole and for the
-lokalpolisområde (LPO). The kommun total is ``analysis.areas.TOTAL_AREA``; the LPO total
-is ``LPO_AREA``; both are valid every year. Any other area must be in the area register
-for the row's year (``analysis.areas.areas_in_year``).
+reference levels above it: the lokalpolisområde (LPO), the polisområde (PO) and the
+police region. The kommun total is ``analysis.areas.TOTAL_AREA``; the reference levels
+are ``LPO_AREA``, ``PO_AREA`` and ``REGION_AREA``; all are valid every year. Any other
+area must be in the area register for the row's year (``analysis.areas.areas_in_year``).
 """
 
 from __future__ import annotations
@@ -17,35 +18,51 @@ from analysis.text import normalise_label
 
 LPO_AREA = "lpo"
 LPO_AREA_NAME = "Lokalpolisområdet"
-TOTAL_AREAS = (TOTAL_AREA, LPO_AREA)
+PO_AREA = "po"
+PO_AREA_NAME = "Polisområdet"
+REGION_AREA = "region"
+REGION_AREA_NAME = "Regionen"
+REFERENCE_AREAS = (LPO_AREA, PO_AREA, REGION_AREA)  # the levels above the kommun, in order
+TOTAL_AREAS = (TOTAL_AREA, *REFERENCE_AREAS)
 
 _TOTAL_KEYS = {normalise_label(x) for x in (TOTAL_AREA, TOTAL_AREA_NAME, "kommun",
                                             "hela kommunen", "kommunen totalt")}
 _LPO_KEYS = {"lpo", "lokalpolisområdet", "lokalpolisområde", "hela lokalpolisområdet",
              "lpo totalt"}
 _LPO_PREFIXES = ("lpo ", "lokalpolisområde ")
+_PO_KEYS = {"po", "polisområdet", "polisområde", "hela polisområdet", "po totalt"}
+_PO_PREFIXES = ("po ", "polisområde ")
+_REGION_KEYS = {"region", "regionen", "polisregion", "polisregionen", "hela polisregionen",
+                "hela regionen", "region totalt"}
+_REGION_PREFIXES = ("region ", "polisregion ")
 
 # (reason, message, hint) of an area text that cannot be resolved
 AreaProblem = tuple[str, str, str]
 
 
 def total_area(text: object, *, lpo_prefix: bool = True) -> tuple[str, str] | None:
-    """``(code, name)`` when ``text`` names the kommun or the LPO total, else None.
+    """``(code, name)`` when ``text`` names the kommun, LPO, PO or region total, else None.
 
-    With ``lpo_prefix`` a named LPO ("LPO Exempelby", "Lokalpolisområde Exempelby") is the LPO too.
+    With ``lpo_prefix`` a named level is that level too: "LPO Exempelby", "Lokalpolisområde
+    Exempelby" (LPO), "PO Mittskåne", "Polisområde Mittskåne" (PO), "Region Syd",
+    "Polisregion Syd" (region).
     """
     key = normalise_label(text)
     if key in _TOTAL_KEYS:
         return TOTAL_AREA, TOTAL_AREA_NAME
-    if key in _LPO_KEYS or (lpo_prefix and key.startswith(_LPO_PREFIXES)):
-        return LPO_AREA, LPO_AREA_NAME
+    for keys, prefixes, found in ((_LPO_KEYS, _LPO_PREFIXES, (LPO_AREA, LPO_AREA_NAME)),
+                                  (_PO_KEYS, _PO_PREFIXES, (PO_AREA, PO_AREA_NAME)),
+                                  (_REGION_KEYS, _REGION_PREFIXES,
+                                   (REGION_AREA, REGION_AREA_NAME))):
+        if key in keys or (lpo_prefix and key.startswith(prefixes)):
+            return found
     return None
 
 
 def _area_listing(valid: pd.DataFrame) -> str:
     names = ", ".join(f"{a} {n}" for a, n in zip(valid["area"], valid["area_name"], strict=True))
-    return (f"{names}; dessutom {TOTAL_AREA} (hela kommunen) och {LPO_AREA} "
-            "(lokalpolisområdet)")
+    return (f"{names}; dessutom {TOTAL_AREA} (hela kommunen), {LPO_AREA} "
+            f"(lokalpolisområdet), {PO_AREA} (polisområdet) och {REGION_AREA} (polisregionen)")
 
 
 def _matches(frame: pd.DataFrame, text: str) -> pd.DataFrame:
@@ -71,7 +88,8 @@ def resolve_area(text: str, year: int, register: pd.DataFrame
     if valid.empty:
         return None, (P.UNKNOWN_AREA, f"områdesregistret har inga områden för {year}.",
                       f"Lägg till årets områden i {AREAS_DIR}/{AREA_REGISTER_FILE}, eller "
-                      f"skriv {TOTAL_AREA} eller {LPO_AREA} för totalerna.")
+                      f"skriv {TOTAL_AREA}, {LPO_AREA}, {PO_AREA} eller {REGION_AREA} för "
+                      "totalerna.")
     hint = f"Områden som gäller {year}: {_area_listing(valid)}."
     if len(found) > 1:
         return None, (P.UNKNOWN_AREA, f"namnet passar flera områden {year}.",

@@ -15,13 +15,21 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from analysis.areas import TOTAL_AREA
 from analysis.codebook import PoliceIndicator, load_police_indicators
-from analysis.formatting import sv_number
-from analysis.official.areas import TOTAL_AREAS, total_area
+from analysis.formatting import sv_number, sv_percent, sv_percent_range
+from analysis.official.areas import (
+    LPO_AREA,
+    PO_AREA,
+    REGION_AREA,
+    TOTAL_AREAS,
+    total_area,
+)
 from analysis.official.indicators import find_indicator
 from analysis.official.reader import ACTION_LEVEL, select_vintage
 from analysis.settings import Settings
 from analysis.text import normalise_label
+from analysis.vocabulary import NARRATIVE
 
 MIN_AREAS_RANK = 10  # below this many areas the rank agreement gets a caveat
 
@@ -40,6 +48,13 @@ SIDE_BY_SIDE_COLUMNS = [
     "suppressed", "uncertain", "rank_official", "rank_survey", "n_areas_ranked",
     "spearman_rho", "agreement_note",
 ]
+# Levels of ``reference_levels``, in order: (area code, "Nivå" label).
+REFERENCE_LEVELS = ((TOTAL_AREA, "Kommunen"), (LPO_AREA, "Lokalpolisområdet"),
+                    (PO_AREA, "Polisområdet"), (REGION_AREA, "Regionen"))
+REFERENCE_COLUMNS = ["Nivå", "Polisens index", "Egen skattning", "95 % KI"]
+REFERENCE_CAVEAT = ("Polisens index (skala 0–6) och kommunens egna andelar (procent) är olika "
+                    "skalor och kan inte jämföras tal för tal; jämför nivåerna i polisens index "
+                    "med varandra och de egna andelarna med varandra.")
 AGREEMENT_COLUMNS = ["year", "indicator", "indicator_name", "n_areas_ranked", "spearman_rho",
                      "agreement_note"]
 
@@ -289,3 +304,52 @@ def _typed_side(frame: pd.DataFrame) -> pd.DataFrame:
 def empty_side_by_side() -> pd.DataFrame:
     """A side-by-side table with no rows (the schema of ``official_vs_survey.parquet``)."""
     return _typed_side(pd.DataFrame({c: [] for c in SIDE_BY_SIDE_COLUMNS}))
+
+
+# --- reference levels: kommun, LPO, PO and region -----------------------------------------
+
+
+def _kommun_estimate(estimates: pd.DataFrame | None, year: int,
+                     indicator: PoliceIndicator | None) -> tuple[str, str]:
+    """Our kommun estimate of the share matching ``indicator`` and its CI, as text."""
+    if (estimates is None or indicator is None or not indicator.item
+            or not indicator.survey_indicator):
+        return sv_number(None), sv_number(None)
+    hit = estimates[(estimates["year"] == year) & (estimates["area"] == TOTAL_AREA)
+                    & (estimates["indicator"] == indicator.survey_indicator)
+                    & (estimates["item"] == indicator.item)]
+    if hit.empty:
+        return sv_number(None), sv_number(None)
+    row = hit.iloc[0]
+    if "suppressed" in hit and bool(row["suppressed"]):
+        return NARRATIVE["suppressed"], sv_number(None)
+    return sv_percent(row["estimate"]), sv_percent_range(row["ci_low"], row["ci_high"])
+
+
+def reference_levels(official: pd.DataFrame, estimates: pd.DataFrame | None, year: int,
+                     indicator: str, *, vintage: str = "latest",
+                     indicators: Iterable[PoliceIndicator] | None = None) -> pd.DataFrame:
+    """The police's index for the kommun and its reference levels, beside our own estimate.
+
+    One row per level that has a value in ``year`` (the chosen vintage), in the order
+    Kommunen, Lokalpolisområdet, Polisområdet, Regionen. Columns (Swedish, text cells):
+    ``Nivå``, ``Polisens index`` (0–6, two decimals), and for the kommun row only our
+    estimate of the matching share (``Egen skattning``) with its 95 % CI; "–" elsewhere
+    (we have no survey for the reference areas) and where there is no matching share.
+    The two are different scales: show ``REFERENCE_CAVEAT`` with the table. ``official``
+    is the long official table (``official_indices.parquet``); ``indicator`` a code or
+    name. An empty frame (same columns) when no level has a value.
+    """
+    chosen = select_vintage(official, vintage)
+    code = find_indicator(chosen, indicator) if len(chosen) else indicator
+    rows = chosen[(chosen["year"] == year) & (chosen["indicator"] == code)]
+    known = {i.code: i for i in (indicators or load_police_indicators())}
+    out = []
+    for area, label in REFERENCE_LEVELS:
+        hit = rows[rows["area"] == area]
+        if hit.empty:
+            continue
+        est, ci = (_kommun_estimate(estimates, year, known.get(code)) if area == TOTAL_AREA
+                   else (sv_number(None), sv_number(None)))
+        out.append([label, sv_number(hit["value"].iloc[0]), est, ci])
+    return pd.DataFrame(out, columns=REFERENCE_COLUMNS, dtype="object")

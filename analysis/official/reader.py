@@ -25,7 +25,7 @@ from analysis.codebook import PoliceIndicator, load_police_indicators
 from analysis.dates import outside_years, parse_dates, window_hint, years_text
 from analysis.files import DeliveryFolder, RawTable, list_delivery, parse_numbers, read_table
 from analysis.formatting import sv_number
-from analysis.official.areas import LPO_AREA, AreaResolver
+from analysis.official.areas import LPO_AREA, PO_AREA, REGION_AREA, AreaResolver
 from analysis.official.indicators import indicator_lookup, suggest_indicators
 from analysis.problems import DataError, Problem, rejected_frame, row_accounting
 from analysis.settings import Settings
@@ -195,7 +195,8 @@ def _parse_areas(cells: _Cells, years: np.ndarray, register: pd.DataFrame
     for i, t in enumerate(cells.text("area").tolist()):
         if t == "":
             cells.add(i, "area", "", P.MISSING_VALUE, "området saknas.",
-                      f"Skriv områdets kod eller namn, {TOTAL_AREA} eller {LPO_AREA}.")
+                      f"Skriv områdets kod eller namn, {TOTAL_AREA}, {LPO_AREA}, {PO_AREA} "
+                      f"eller {REGION_AREA}.")
             continue
         if years[i] < 0:
             continue
