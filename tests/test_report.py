@@ -247,6 +247,10 @@ def test_lagesbild_fits_the_screen_and_every_image_is_described(seen, width):
         assert img["alt"] and img["alt"].strip(), img["key"]
         assert img["alt"].strip() != img["heading"].strip(), img["key"]
         assert img["heading"] not in ("", None), img["key"]
+    # the promises, the reported crime and the sex/age sections are rendered, with their figures
+    keys = {img["key"] for img in result["images"]}
+    assert "figurer/medborgarloften.png" in keys
+    assert any(k.startswith("figurer/brott") or "brott" in k for k in keys), sorted(keys)
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium saknas")
