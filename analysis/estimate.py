@@ -54,7 +54,9 @@ Everything is vectorised with ``numpy.bincount`` over integer domain codes: no
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -439,12 +441,37 @@ def _korn_graubard(R: np.ndarray, V: np.ndarray, n: np.ndarray, rows: np.ndarray
         t_all = _t_quantile(p, np.where(rows > 1, rows - 1.0, np.nan))
         n_df = n_eff * (t_all / t_df) ** 2
         x = n_df * R
-        lo = np.where(R == 0.0, 0.0, special.betaincinv(x, n_df - x + 1.0, alpha / 2.0))
-        hi = np.where(R == 1.0, 1.0, special.betaincinv(x + 1.0, n_df - x, 1.0 - alpha / 2.0))
+        lo = np.where(R == 0.0, 0.0, _threaded(special.betaincinv, x, n_df - x + 1.0,
+                                               alpha / 2.0))
+        hi = np.where(R == 1.0, 1.0, _threaded(special.betaincinv, x + 1.0, n_df - x,
+                                               1.0 - alpha / 2.0))
         bad = ~(n_df > 0)
         lo = np.where(bad, np.nan, lo)
         hi = np.where(bad, np.nan, hi)
     return n_eff, lo, hi
+
+
+_THREADS = min(4, os.cpu_count() or 1)
+_THREADED_MIN = 50_000  # elements below which one thread is faster
+
+
+def _threaded(ufunc, a: np.ndarray, b: np.ndarray, q: float) -> np.ndarray:
+    """``ufunc(a, b, q)`` elementwise, in blocks on a few threads: the inverse incomplete
+    beta function costs about a microsecond per element and releases the GIL, so two
+    cores halve it. The result is the same, element for element, as one call."""
+    a, b = np.broadcast_arrays(np.asarray(a, dtype="float64"), np.asarray(b, dtype="float64"))
+    if a.size < _THREADED_MIN or _THREADS < 2:
+        return ufunc(a, b, q)
+    out = np.empty(a.shape)
+    bounds = np.linspace(0, a.size, _THREADS + 1).astype(np.int64)
+
+    def block(k: int) -> None:
+        lo, hi = bounds[k], bounds[k + 1]
+        ufunc(a.ravel()[lo:hi], b.ravel()[lo:hi], q, out=out.ravel()[lo:hi])
+
+    with ThreadPoolExecutor(_THREADS) as pool:
+        list(pool.map(block, range(_THREADS)))
+    return out
 
 
 def _t_quantile(p: float, df: np.ndarray) -> np.ndarray:

@@ -24,7 +24,7 @@ are (no ``'`` prefix: the copy is for programs, not for Excel; ``MACHINE_README`
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import numpy as np
 import pandas as pd
@@ -66,8 +66,15 @@ def excel_text(values: pd.Series) -> pd.Series:
     Excel drops leading zeros when it opens a CSV; the ``="…"`` form is shown as the text
     01 in Excel and LibreOffice. Other codes are written as they are (and a value already
     in the form stays as it is). ``excel_csv`` keeps the form only in code columns
-    (``CODE_COLUMNS``); anywhere else ``="…"`` is user text and is neutralised.
+    (``CODE_COLUMNS``); anywhere else ``="…"`` is user text and is neutralised. A
+    categorical stays one (its categories are rewritten, not every cell).
     """
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        categories = pd.Series(values.cat.categories, dtype="string")
+        wrapped = categories.mask(categories.str.fullmatch(ZERO_CODE.pattern),
+                                  '="' + categories + '"')
+        return pd.Series(pd.Categorical.from_codes(values.cat.codes, categories=pd.Index(
+            wrapped, dtype="string")), index=values.index)
     text = values.astype("string").fillna("")
     return text.mask(text.str.fullmatch(ZERO_CODE.pattern), '="' + text + '"')
 
@@ -80,7 +87,7 @@ def neutralise(value: str) -> str:
     CSV injection): Excel and LibreOffice then show it as text instead of evaluating
     ``=HYPERLINK(...)`` or ``+1+1``. Everything else is returned unchanged.
     """
-    return str(_neutralised(pd.Series([value], dtype="string"), code=False)[0].iloc[0])
+    return _neutralised(_texts([value]), False)[0][0].as_py()
 
 
 def _code_columns(frame: pd.DataFrame, code_columns: Iterable[str] | None) -> set[str]:
@@ -102,42 +109,129 @@ def csv_field(value: str, *, code: bool = False) -> str:
     neutralised value, and any value holding ``;``, ``"``, CR or LF, is put in double
     quotes with inner quotes doubled, so no value can split a cell or a row.
     """
-    return str(_fields(pd.Series([value], dtype="string"), code)[0].iloc[0])
+    return _excel_fields(_texts([value]), code)[0][0].as_py()
 
 
-def _neutralised(text: pd.Series, code: bool, plain: re.Pattern = PLAIN_NUMBER
-                 ) -> tuple[pd.Series, pd.Series]:
+# --- cells as arrow text (vectorised: pyarrow compute, each distinct value of a
+# categorical once) -----------------------------------------------------------------------
+
+_LARGE = pa.large_string()
+
+
+def _texts(values: Iterable[str]) -> pa.Array:
+    return pa.array([str(v) for v in values], type=_LARGE)
+
+
+def _lit(text: str) -> pa.Scalar:
+    return pa.scalar(text, _LARGE)
+
+
+def _column(values: pd.Series) -> pa.Array:
+    """A column's cells as arrow text with missing as ``""``: a dictionary array (codes
+    and each distinct text once) for a categorical, plain text otherwise."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = values.cat.codes.to_numpy()
+        categories = pd.Series(values.cat.categories).astype("string")
+        dictionary = pa.array(list(categories) + [""], type=_LARGE)
+        indices = np.where(codes < 0, len(dictionary) - 1, codes).astype(np.int32)
+        return pa.DictionaryArray.from_arrays(pa.array(indices), dictionary)
+    text = pa.array(values.astype("string").fillna("").array)
+    if isinstance(text, pa.ChunkedArray):
+        text = text.combine_chunks()
+    return text.cast(_LARGE)
+
+
+def _fullmatch(text: pa.Array, pattern: str) -> pa.Array:
+    return pc.match_substring_regex(text, f"^(?:{pattern})$")
+
+
+def _neutralised(text: pa.Array, code: bool, plain: re.Pattern = PLAIN_NUMBER
+                 ) -> tuple[pa.Array, pa.Array]:
     """(the values as a spreadsheet must show them, which got the ``'`` prefix): vectorised
     ``neutralise``; in a code column Excel's text form ``="01"`` is left as it is. ``plain``
     is how a number of ours looks (decimal comma in the Excel CSV, point in the tidy one)."""
-    text = text.astype("string").fillna("")
-    starts = text.str.startswith(FORMULA_START) & ~text.str.fullmatch(plain.pattern)
-    starts = starts.fillna(False)
+    starts = pc.starts_with(text, FORMULA_START[0])
+    for char in FORMULA_START[1:]:
+        starts = pc.or_(starts, pc.starts_with(text, char))
+    starts = pc.and_(starts, pc.invert(_fullmatch(text, plain.pattern)))
     if code:
-        starts &= ~text.str.fullmatch(ZERO_CODE_TEXT.pattern).fillna(False)
-    return text.where(~starts, "'" + text), starts
+        starts = pc.and_(starts, pc.invert(_fullmatch(text, ZERO_CODE_TEXT.pattern)))
+    safe = pc.if_else(starts, pc.binary_join_element_wise(_lit("'"), text, _lit("")), text)
+    return safe, starts
 
 
-def _fields(uniques: pd.Series, code: bool) -> tuple[pd.Series, pd.Series]:
-    """``csv_field`` of many distinct values at once (vectorised), and which were neutralised."""
-    text = uniques.astype("string").fillna("")
+def _quoted(safe: pa.Array, quote: pa.Array) -> pa.Array:
+    doubled = pc.replace_substring(safe, '"', '""')
+    return pc.if_else(quote, pc.binary_join_element_wise(_lit('"'), doubled, _lit('"'), _lit("")),
+                      safe)
+
+
+def _excel_fields(text: pa.Array, code: bool) -> tuple[pa.Array, pa.Array]:
+    """``csv_field`` of every value (vectorised), and which were neutralised."""
     safe, starts = _neutralised(text, code)
-    quote = starts | safe.str.contains(_NEEDS_QUOTES.pattern, regex=True).fillna(False)
+    quote = pc.or_(starts, pc.match_substring_regex(safe, _NEEDS_QUOTES.pattern))
     if code:
-        quote &= ~text.str.fullmatch(ZERO_CODE_TEXT.pattern).fillna(False)
-    fields = safe.where(~quote, '"' + safe.str.replace('"', '""', regex=False) + '"')
-    return fields, starts
+        quote = pc.and_(quote, pc.invert(_fullmatch(text, ZERO_CODE_TEXT.pattern)))
+    return _quoted(safe, quote), starts
 
 
-def _column_fields(values: pd.Series, code: bool) -> tuple[np.ndarray, int]:
-    """Every cell of one column as a CSV field (``csv_field``), computed once per distinct
-    value; and how many cells were neutralised."""
-    codes, uniques = pd.factorize(values.astype("string").fillna(""), sort=False)
-    fields, changed = _fields(pd.Series(uniques, dtype="string"), code)
-    fields = np.append(fields.to_numpy(dtype=object), "")
-    changed = np.append(changed.to_numpy(dtype=bool), False)
-    counts = np.bincount(codes[codes >= 0], minlength=len(uniques) + 1)
-    return fields[codes], int(counts[changed].sum())
+def _tidy_fields(text: pa.Array, single: bool = False) -> tuple[pa.Array, pa.Array]:
+    """A tidy CSV field of every value: neutralised (numbers with a decimal point are
+    numbers) and quoted when it holds ``,``, ``"``, CR or LF (RFC 4180); ``single``: the
+    only column, where an empty field is written ``""`` (or the row would be blank)."""
+    safe, starts = _neutralised(text, False, TIDY_NUMBER)
+    quote = pc.match_substring_regex(safe, _TIDY_QUOTES.pattern)
+    if single:
+        quote = pc.or_(quote, pc.equal(safe, ""))
+    return _quoted(safe, quote), starts
+
+
+def _per_value(column: pa.Array, fields) -> tuple[pa.Array, int]:
+    """``fields`` (a function of a text array -> (fields, neutralised)) applied to a column:
+    to each distinct text once for a dictionary column. Returns the fields (a dictionary
+    array for a dictionary column) and how many cells were neutralised."""
+    if isinstance(column, pa.DictionaryArray):
+        out, changed = fields(column.dictionary)
+        indices = column.indices.to_numpy(zero_copy_only=False)
+        counts = np.bincount(indices, minlength=len(column.dictionary))
+        changed = np.asarray(changed.to_numpy(zero_copy_only=False), dtype=bool)
+        return (pa.DictionaryArray.from_arrays(column.indices, out),
+                int(counts[changed].sum()))
+    out, changed = fields(column)
+    return out, int(pc.sum(changed).as_py() or 0)
+
+
+CHUNK_ROWS = 1 << 18  # rows per block of a CSV body (bounded memory at any size)
+
+
+def _body(columns: list[pa.Array], sep: str, end: str) -> Iterator[bytes]:
+    """The lines of the fields, a block of rows at a time: fields joined by ``sep``, each
+    line ending with ``end``."""
+    n = len(columns[0]) if columns else 0
+    for start in range(0, n, CHUNK_ROWS):
+        part = [c.slice(start, CHUNK_ROWS) for c in columns]
+        part = [c.dictionary.take(c.indices) if isinstance(c, pa.DictionaryArray) else c
+                for c in part]
+        lines = (pc.binary_join_element_wise(*part, _lit(sep)) if len(part) > 1 else part[0])
+        lines = pc.binary_join_element_wise(lines, _lit(""), _lit(end))
+        del part
+        # The lines lie one after another in the array's data buffer: that is the block.
+        offsets = np.frombuffer(lines.buffers()[1], dtype=np.int64)[
+            lines.offset:lines.offset + len(lines) + 1]
+        yield lines.buffers()[2].to_pybytes()[offsets[0]:offsets[-1]]
+
+
+def excel_csv_chunks(frame: pd.DataFrame, code_columns: Iterable[str] | None = None
+                     ) -> Iterator[bytes]:
+    """``excel_csv`` as blocks of bytes (the header first), made a block of rows at a
+    time: a national table is never held as one text."""
+    codes = _code_columns(frame, code_columns)
+    header = ";".join(csv_field(str(c)) for c in frame.columns)
+    yield "\ufeff".encode() + (header + "\r\n").encode("utf-8")
+    if len(frame):
+        columns = [_per_value(_column(frame[c]), lambda t, code=str(c) in codes:
+                              _excel_fields(t, code))[0] for c in frame.columns]
+        yield from _body(columns, ";", "\r\n")
 
 
 def excel_csv(frame: pd.DataFrame, code_columns: Iterable[str] | None = None) -> bytes:
@@ -148,32 +242,19 @@ def excel_csv(frame: pd.DataFrame, code_columns: Iterable[str] | None = None) ->
     ``code_columns`` names the columns that hold codes (default: those of ``CODE_COLUMNS``
     in the frame); only there does ``="01"`` from ``excel_text`` stay Excel's text form;
     anywhere else ``="…"`` is user text and is neutralised. Missing values are written
-    empty. Each distinct value is turned into a field once and the lines are joined
-    column-wise, so a table of millions of rows is written in seconds.
+    empty. The cells are turned into fields by pyarrow (each distinct value of a
+    categorical once) and the lines joined column-wise, a block of rows at a time
+    (``excel_csv_chunks``), so a table of millions of rows is written in seconds.
     """
-    codes = _code_columns(frame, code_columns)
-    header = ";".join(csv_field(str(c)) for c in frame.columns)
-    if len(frame) == 0:
-        return (header + "\r\n").encode("utf-8-sig")
-    columns = [pa.array(_column_fields(frame[c], str(c) in codes)[0], type=pa.large_string())
-               for c in frame.columns]
-    sep, end = pa.scalar(";", pa.large_string()), pa.scalar("\r\n", pa.large_string())
-    empty = pa.scalar("", pa.large_string())
-    lines = pc.binary_join_element_wise(*columns, sep) if len(columns) > 1 else columns[0]
-    lines = pc.binary_join_element_wise(lines, empty, end)  # every line ends with CRLF
-    del columns
-    # The lines lie one after another in the array's data buffer: that is the file's body.
-    offsets = np.frombuffer(lines.buffers()[1], dtype=np.int64)[lines.offset:
-                                                                 lines.offset + len(lines) + 1]
-    body = lines.buffers()[2].to_pybytes()[offsets[0]:offsets[-1]]
-    return "\ufeff".encode() + (header + "\r\n").encode("utf-8") + body
+    return b"".join(excel_csv_chunks(frame, code_columns))
 
 
 def neutralised_cells(frame: pd.DataFrame, code_columns: Iterable[str] | None = None) -> int:
     """How many cells (headers included) ``excel_csv`` writes with the ``'`` prefix."""
     codes = _code_columns(frame, code_columns)
     count = sum(neutralise(str(c)) != str(c) for c in frame.columns)
-    return count + sum(_column_fields(frame[c], str(c) in codes)[1] for c in frame.columns)
+    return count + sum(_per_value(_column(frame[c]), lambda t, code=str(c) in codes:
+                                  _neutralised(t, code))[1] for c in frame.columns)
 
 
 # --- the machine-readable flavour ---------------------------------------------------------
@@ -181,6 +262,42 @@ def neutralised_cells(frame: pd.DataFrame, code_columns: Iterable[str] | None = 
 MACHINE_DIR = "maskinlasbar"
 MACHINE_README = "LASMIG.txt"
 _DECIMAL_COMMA = re.compile(r"-?\d+(,\d+)?")
+_TIDY_QUOTES = re.compile(r'[,"\r\n]')
+
+
+def _decimal_comma_column(text: pa.Array) -> bool:
+    """Every filled cell is one of our numbers with a decimal comma, and some have one."""
+    filled = pc.filter(text, pc.not_equal(text, ""))
+    return bool(len(filled)) and bool(pc.any(pc.match_substring(filled, ",")).as_py()) and \
+        bool(pc.all(_fullmatch(filled, _DECIMAL_COMMA.pattern)).as_py())
+
+
+def _used(column: pa.Array) -> pa.Array:
+    """The distinct texts a column holds (a dictionary column's used entries)."""
+    if isinstance(column, pa.DictionaryArray):
+        used = np.bincount(column.indices.to_numpy(zero_copy_only=False),
+                           minlength=len(column.dictionary)) > 0
+        return pc.filter(column.dictionary, pa.array(used))
+    return column
+
+
+def _as_series(column: pa.Array, index: pd.Index) -> pd.Series:
+    """An arrow text column back as a frame column (a categorical for a dictionary column
+    whose entries stay distinct)."""
+    if isinstance(column, pa.DictionaryArray):
+        dictionary = pd.Index(column.dictionary.to_pylist(), dtype="string")
+        if dictionary.is_unique:
+            return pd.Series(pd.Categorical.from_codes(
+                column.indices.to_numpy(zero_copy_only=False), categories=dictionary),
+                index=index)
+        column = column.dictionary.take(column.indices)
+    return pd.Series(pd.array(column, dtype="string"), index=index)
+
+
+def _map_text(column: pa.Array, function) -> pa.Array:
+    if isinstance(column, pa.DictionaryArray):
+        return pa.DictionaryArray.from_arrays(column.indices, function(column.dictionary))
+    return function(column)
 
 
 def machine_readable(frame: pd.DataFrame, code_columns: Iterable[str] | None = None
@@ -191,25 +308,38 @@ def machine_readable(frame: pd.DataFrame, code_columns: Iterable[str] | None = N
     ``="01"`` becomes ``01``. A column whose every filled cell is one of our numbers with a
     decimal comma (``-?\d+(,\d+)?``, as ``analysis.formatting.csv_decimal`` writes them)
     gets a decimal point instead. Everything else (text, ja/nej, ISO dates, years) is
-    unchanged, so the same data dictionary describes both files.
+    unchanged, so the same data dictionary describes both files. Categoricals stay
+    categoricals (each distinct value is rewritten once).
     """
     codes = _code_columns(frame, code_columns)
-    out = frame.copy()
-    for col in out.columns:
-        text = out[col].astype("string")
+    out = pd.DataFrame(index=frame.index)
+    for col in frame.columns:
+        column = _column(frame[col])
         if str(col) in codes:
-            wrapped = text.str.fullmatch(ZERO_CODE_TEXT.pattern).fillna(False)
-            out[col] = text.where(~wrapped, text.str.slice(2, -1))
-            continue
-        filled = text.dropna()
-        filled = filled[filled != ""]
-        if len(filled) and filled.str.contains(",", regex=False).any() and \
-                filled.str.fullmatch(_DECIMAL_COMMA.pattern).all():
-            out[col] = text.str.replace(",", ".", regex=False)
+            def plain(t: pa.Array) -> pa.Array:
+                return pc.if_else(_fullmatch(t, ZERO_CODE_TEXT.pattern),
+                                  pc.utf8_slice_codeunits(t, 2, -1), t)
+            out[col] = _as_series(_map_text(column, plain), frame.index)
+        elif _decimal_comma_column(_used(column)):
+            out[col] = _as_series(_map_text(column, lambda t: pc.replace_substring(t, ",", ".")),
+                                  frame.index)
+        else:
+            out[col] = frame[col]
     return out
 
 
 TIDY_NUMBER = re.compile(r"-?\d+(\.\d+)?([eE][-+]?\d+)?")
+
+
+def tidy_csv_chunks(frame: pd.DataFrame) -> Iterator[bytes]:
+    """``tidy_csv`` as blocks of bytes (the header first)."""
+    single = len(frame.columns) == 1
+    header = _tidy_fields(_texts(map(str, frame.columns)), single)[0]
+    yield (",".join(header.to_pylist()) + "\n").encode("utf-8")
+    if len(frame):
+        columns = [_per_value(_column(frame[c]), lambda t: _tidy_fields(t, single))[0]
+                   for c in frame.columns]
+        yield from _body(columns, ",", "\n")
 
 
 def tidy_csv(frame: pd.DataFrame) -> bytes:
@@ -219,13 +349,19 @@ def tidy_csv(frame: pd.DataFrame) -> bytes:
     Text that a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab, CR at the
     start, not a number) gets the same leading ``'`` as in the Excel CSV, in case the file is
     opened in a spreadsheet; numbers (``-0.26``) and codes are written as they are."""
-    safe = pd.DataFrame(index=frame.index)
-    for col in frame.columns:
-        codes, uniques = pd.factorize(frame[col].astype("string").fillna(""), sort=False)
-        shown, _ = _neutralised(pd.Series(uniques, dtype="string"), False, TIDY_NUMBER)
-        safe[col] = np.append(shown.to_numpy(dtype=object), "")[codes]
-    text = safe.to_csv(index=False, lineterminator="\n", na_rep="")
-    return text.encode("utf-8")
+    return b"".join(tidy_csv_chunks(frame))
+
+
+def csv_pair_chunks(name: str, excel_frame: pd.DataFrame,
+                    tidy_frame: pd.DataFrame | None = None,
+                    code_columns: Iterable[str] | None = None
+                    ) -> Iterator[tuple[str, Iterable[bytes]]]:
+    """``csv_pair`` as ``(path, blocks of bytes)``: each file is made while it is written."""
+    tidy = machine_readable(excel_frame, code_columns) if tidy_frame is None else tidy_frame
+    if list(map(str, tidy.columns)) != list(map(str, excel_frame.columns)):
+        raise ValueError(f"{name}: den maskinläsbara filen ska ha samma kolumner som Excel-filen")
+    yield f"{EXPORT_DIR}/{name}.csv", excel_csv_chunks(excel_frame, code_columns)
+    yield f"{EXPORT_DIR}/{MACHINE_DIR}/{name}.csv", tidy_csv_chunks(tidy)
 
 
 def csv_pair(name: str, excel_frame: pd.DataFrame, tidy_frame: pd.DataFrame | None = None,
@@ -234,14 +370,12 @@ def csv_pair(name: str, excel_frame: pd.DataFrame, tidy_frame: pd.DataFrame | No
     "csv/maskinlasbar/<name>.csv": tidy CSV}``.
 
     ``tidy_frame`` defaults to ``machine_readable(excel_frame, code_columns)`` (the same
-    cells with decimal points and plain codes). Every export goes through this function;
-    its data dictionary (``csv/<name>_dataordlista.txt``) describes both files.
+    cells with decimal points and plain codes). Every export goes through this function
+    (or ``csv_pair_chunks``, the same files made block by block); its data dictionary
+    (``csv/<name>_dataordlista.txt``) describes both files.
     """
-    tidy = machine_readable(excel_frame, code_columns) if tidy_frame is None else tidy_frame
-    if list(map(str, tidy.columns)) != list(map(str, excel_frame.columns)):
-        raise ValueError(f"{name}: den maskinläsbara filen ska ha samma kolumner som Excel-filen")
-    return {f"{EXPORT_DIR}/{name}.csv": excel_csv(excel_frame, code_columns),
-            f"{EXPORT_DIR}/{MACHINE_DIR}/{name}.csv": tidy_csv(tidy)}
+    return {key: b"".join(chunks) for key, chunks in
+            csv_pair_chunks(name, excel_frame, tidy_frame, code_columns)}
 
 
 MACHINE_README_TEXT = """Maskinläsbara CSV-filer (för Power BI, R och Python)
@@ -498,34 +632,50 @@ def breakdowns_for_sharing(breakdowns: pd.DataFrame, codebook: Codebook | None =
 def export_files(estimates: pd.DataFrame, changes: pd.DataFrame, *, settings: Settings,
                  demo: bool, evaluation: pd.DataFrame | None = None,
                  breakdowns: pd.DataFrame | None = None) -> dict[str, bytes]:
-    """The CSV files and their data dictionaries, ``{"csv/<name>.csv": bytes, ...}``.
+    """The CSV files and their data dictionaries, ``{"csv/<name>.csv": bytes, ...}``
+    (``iter_export_files``, each file's blocks joined).
 
     ``evaluation`` (``promise_evaluation.parquet``), when given and not empty, adds
     ``csv/medborgarloften.csv`` and its data dictionary (``promise_files``).
     """
+    return {key: data if isinstance(data, bytes) else b"".join(data)
+            for key, data in iter_export_files(estimates, changes, settings=settings, demo=demo,
+                                               evaluation=evaluation, breakdowns=breakdowns)}
+
+
+def iter_export_files(estimates: pd.DataFrame, changes: pd.DataFrame, *, settings: Settings,
+                      demo: bool, evaluation: pd.DataFrame | None = None,
+                      breakdowns: pd.DataFrame | None = None
+                      ) -> Iterator[tuple[str, bytes | Iterable[bytes]]]:
+    """``export_files`` one file at a time, ``(path, bytes or blocks of bytes)``: a table
+    is turned into text only when its turn comes, and its blocks are made while the caller
+    writes them (consume each file before asking for the next). At national scale the
+    build so never holds more than one table's text, a block of rows at a time."""
     years = sorted(int(y) for y in estimates["year"].unique())
     source = ("syntetiska demodata (inte verkliga svar)" if demo
               else "polisens trygghetsmätning, kommunens leverans")
-    out = {}
-    for name, frame, title, desc in [
-        ("skattningar", estimates_for_sharing(estimates), "Skattningar per område och år",
-         ESTIMATE_DESCRIPTIONS),
-        ("forandringar", changes_for_sharing(changes), "Förändringar mellan undersökningsår",
-         CHANGE_DESCRIPTIONS),
-    ] + ([("skattningar_kon_alder", breakdowns_for_sharing(breakdowns),
-           "Skattningar för hela kommunen efter kön och åldersgrupp",
-           ESTIMATE_DESCRIPTIONS | {"Redovisas efter": "kön eller åldersgrupp",
-                                    "Grupp": "gruppen (t.ex. Kvinna, 16-24)"})]
-         if breakdowns is not None and len(breakdowns) else []):
+    exports = [
+        ("skattningar", lambda: estimates_for_sharing(estimates),
+         "Skattningar per område och år", ESTIMATE_DESCRIPTIONS),
+        ("forandringar", lambda: changes_for_sharing(changes),
+         "Förändringar mellan undersökningsår", CHANGE_DESCRIPTIONS),
+    ]
+    if breakdowns is not None and len(breakdowns):
+        exports.append(("skattningar_kon_alder", lambda: breakdowns_for_sharing(breakdowns),
+                        "Skattningar för hela kommunen efter kön och åldersgrupp",
+                        ESTIMATE_DESCRIPTIONS | {"Redovisas efter": "kön eller åldersgrupp",
+                                                 "Grupp": "gruppen (t.ex. Kvinna, 16-24)"}))
+    for name, make, title, desc in exports:
+        frame = make()
         codes = [c for c in CODE_COLUMNS if c in frame.columns]
-        out |= csv_pair(name, frame, code_columns=codes)
-        out[f"{EXPORT_DIR}/{name}_dataordlista.txt"] = data_dictionary(
+        yield from csv_pair_chunks(name, frame, code_columns=codes)
+        yield f"{EXPORT_DIR}/{name}_dataordlista.txt", data_dictionary(
             title, frame, desc, years=years, settings=settings, source=source,
             neutralised=neutralised_cells(frame, codes))
+        del frame
     if evaluation is not None and len(evaluation):
-        out |= promise_files(evaluation, settings=settings, demo=demo)
-    out[f"{EXPORT_DIR}/{MACHINE_DIR}/{MACHINE_README}"] = MACHINE_README_TEXT.encode("utf-8")
-    return out
+        yield from promise_files(evaluation, settings=settings, demo=demo).items()
+    yield f"{EXPORT_DIR}/{MACHINE_DIR}/{MACHINE_README}", MACHINE_README_TEXT.encode("utf-8")
 
 
 # --- medborgarlöften ---------------------------------------------------------------------------

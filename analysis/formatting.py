@@ -15,6 +15,8 @@ import math
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 THIN = "\u202f"  # narrow no-break space between thousands
 NBSP = "\u00a0"  # no-break space before the percent sign
@@ -112,37 +114,67 @@ def sv_list(values) -> str:
 # --- cells of the Excel-ready CSV ------------------------------------------------------------
 
 
-def csv_decimal(values: pd.Series, decimals: int) -> pd.Series:
+def csv_decimal(values: pd.Series, decimals: int | np.ndarray) -> pd.Series:
     """Numbers as text with a decimal comma and a fixed number of decimals; blank if missing.
 
     Rounding is explicit (numpy rounds half to even on the binary value, as Excel's display
-    does for such values); ``-0,0`` is written ``0,0``. Vectorised: whole numbers of
-    ``10**-decimals`` are formatted as integers, never one Python string per cell.
+    does for such values); ``-0,0`` is written ``0,0``. ``decimals`` may differ per row (an
+    array as long as ``values``). Vectorised: whole numbers of ``10**-decimals`` are
+    formatted by pyarrow, never one Python string per cell.
     """
     v = pd.to_numeric(values, errors="coerce").astype("float64").to_numpy(dtype="float64",
                                                                           na_value=np.nan)
     ok = np.isfinite(v)
-    scale = 10 ** decimals
     units = np.zeros(len(v), dtype=np.int64)
+    digits = np.asarray(decimals, dtype=np.int64)
     with np.errstate(invalid="ignore", over="ignore"):
-        units[ok] = np.rint(np.round(v[ok], decimals) * scale).astype(np.int64)
-    negative = units < 0
+        for d in _distinct(digits):
+            rows = ok & (digits == d) if digits.ndim else ok
+            units[rows] = np.rint(np.round(v[rows], int(d)) * 10 ** int(d)).astype(np.int64)
+    return pd.Series(pd.array(decimal_text(units, digits, ok), dtype="string"),
+                     index=values.index)
+
+
+def _distinct(digits: np.ndarray) -> list[int]:
+    """The distinct numbers of decimals (a few small numbers: counted, not sorted)."""
+    if digits.ndim == 0:
+        return [int(digits)]
+    return [int(d) for d in np.flatnonzero(np.bincount(digits)) if len(digits)]
+
+
+def decimal_text(units: np.ndarray, decimals: np.ndarray, ok: np.ndarray) -> pa.Array:
+    """``units`` (whole numbers of ``10**-decimals``) as text with a decimal comma: 125 with
+    one decimal is ``12,5``, -5 with two ``-0,05``; ``""`` where ``ok`` is False."""
+    empty = pa.scalar("", pa.large_string())
+    if len(units) == 0:
+        return pa.array([], type=pa.large_string())
+    decimals = np.asarray(decimals, dtype=np.int64)
+    scale = 10 ** decimals
     mag = np.abs(units)
-    whole = pd.Series(mag // scale, dtype="int64").astype("string")
+    whole = pc.cast(pa.array(mag // scale), pa.large_string())
+    frac = pc.cast(pa.array(mag % scale), pa.large_string())
     text = whole
-    if decimals:
-        frac = pd.Series(mag % scale, dtype="int64").astype("string").str.zfill(decimals)
-        text = whole + "," + frac
-    text = text.where(~negative, "-" + text)
-    text = text.where(ok, "")
-    return pd.Series(text.to_numpy(), index=values.index, dtype="string")
+    for d in _distinct(decimals):
+        if d <= 0:
+            continue
+        joined = pc.binary_join_element_wise(whole, pc.utf8_lpad(frac, width=d, padding="0"),
+                                             pa.scalar(",", pa.large_string()))
+        text = pc.if_else(pa.array(decimals == d), joined, text) if decimals.ndim else joined
+    text = pc.if_else(pa.array(units < 0),
+                      pc.binary_join_element_wise(pa.scalar("-", pa.large_string()), text, empty),
+                      text)
+    return pc.if_else(pa.array(np.asarray(ok, dtype=bool)), text, empty)
 
 
 def csv_int(values: pd.Series) -> pd.Series:
-    """Whole numbers as text; blank if missing."""
-    v = pd.to_numeric(values, errors="coerce").astype("Float64")
-    text = np.trunc(v).astype("Int64").astype("string")  # as int(x): towards zero
-    return pd.Series(text.fillna("").to_numpy(), index=values.index, dtype="string")
+    """Whole numbers as text (towards zero, as ``int(x)``); blank if missing."""
+    v = pd.to_numeric(values, errors="coerce").astype("Float64").to_numpy(dtype="float64",
+                                                                          na_value=np.nan)
+    ok = np.isfinite(v)
+    whole = np.where(ok, np.trunc(np.where(ok, v, 0.0)), 0.0).astype(np.int64)
+    text = pc.if_else(pa.array(ok), pc.cast(pa.array(whole), pa.large_string()),
+                      pa.scalar("", pa.large_string()))
+    return pd.Series(pd.array(text, dtype="string"), index=values.index)
 
 
 def csv_yes_no(values: pd.Series) -> pd.Series:

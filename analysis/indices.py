@@ -37,9 +37,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
 from analysis.areas import TOTAL_AREA, TOTAL_AREA_NAME, area_versions, comparable
+from analysis.compact import codes_of, take_category, take_rows
 from analysis.codebook import Codebook, load_codebook
 from analysis.disclosure import VALUE_COLUMNS, Cells, audit_table, suppress
 from analysis.estimate import ESTIMATE_COLUMNS, DomainDesign, benjamini_hochberg, change_test
@@ -511,15 +511,10 @@ def _ranks(texts: list[str]) -> np.ndarray:
     return np.array([position[t] for t in texts], dtype=np.int64)
 
 
-def _take_text(values, index: np.ndarray, missing: np.ndarray | None = None
-               ) -> pd.api.extensions.ExtensionArray:
-    """``values`` (a few texts, missing allowed) repeated along ``index``, as a string array
-    (missing where ``missing`` holds)."""
-    small = pa.array([None if v is None or v is pd.NA else str(v) for v in values],
-                     type=pa.large_string())
-    taken = pa.array(np.where(missing, 0, index) if missing is not None else index,
-                     type=pa.int64(), mask=missing)
-    return pd.array(small.take(taken), dtype="string")
+def _take_text(values, index: np.ndarray, missing: np.ndarray | None = None) -> pd.Categorical:
+    """``values`` (a few texts, missing allowed) repeated along ``index``, as a categorical
+    (``analysis.compact``: stored as strings; missing where ``missing`` holds)."""
+    return take_category(values, index, missing)
 
 
 def _area_names(register: pd.DataFrame, areas: pd.Series, years: pd.Series) -> pd.Series:
@@ -587,7 +582,7 @@ def year_changes(estimates: pd.DataFrame, register: pd.DataFrame, *,
     # a problemindex is comparable only over the same questions in both years
     same_items = np.ones(len(left), dtype=bool)
     if "index_items" in estimates.columns:
-        items = estimates["index_items"].astype("string").fillna("").to_numpy(dtype=object)
+        items = codes_of(estimates["index_items"], empty_is_missing=True)
         same_items = items[left] == items[right]
     ok = ok_area & same_items
     est = estimates["estimate"].to_numpy(dtype="float64", na_value=np.nan)
@@ -606,7 +601,7 @@ def year_changes(estimates: pd.DataFrame, register: pd.DataFrame, *,
     out["year_from"] = year[left]
     out["year_to"] = year[right]
     for col in ["area", "area_name", "indicator", "item"]:
-        out[col] = pd.array(estimates[col].array.take(right), dtype="string")
+        out[col] = take_rows(estimates[col], right)
     out["estimate_from"] = est[left]
     out["estimate_to"] = est[right]
     out["n_from"] = pd.array(estimates["n"].array.take(left), dtype="Int64")
@@ -640,6 +635,5 @@ def year_changes(estimates: pd.DataFrame, register: pd.DataFrame, *,
     reason[ok_area & ~same_items] = 2
     reason[(reason == 0) & ~suppressed & ~tested] = 3
     texts = ["", FLAGS["not_comparable"], FLAGS["index_items_differ"], FLAGS["not_tested"]]
-    out["flag_reason"] = pd.array(pa.array(texts, type=pa.large_string())
-                                  .take(pa.array(reason)), dtype="string")
+    out["flag_reason"] = take_category(texts, reason)
     return out

@@ -1,8 +1,9 @@
 """Publishing a build: one build at a time, all outputs or none, and a check of what is there.
 
-A build computes everything in memory first. ``publish`` then writes every output into a
-staging folder inside the project (``.trygghet/bygge-<pid>/``), with the manifest last,
-and swaps the staging folders in for ``data/processed/`` and ``reports/`` as a whole:
+A build writes every output into a staging folder inside the project
+(``.trygghet/bygge-<pid>/``, ``Staging``) as soon as the stage that made it returns, with
+the manifest last, and then swaps the staging folders in for ``data/processed/`` and
+``reports/`` as a whole:
 
 1. the staging folder is written completely (every file flushed to disk);
 2. a journal (``.trygghet/byte.json``) says which staging folder is complete;
@@ -26,7 +27,7 @@ import json
 import os
 import shutil
 import socket
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -139,35 +140,80 @@ def check_writable(paths: ProjectPaths) -> None:
 
 
 def _write_file(path: Path, data: bytes) -> None:
+    _write_chunks(path, [data])
+
+
+def _write_chunks(path: Path, chunks: Iterable[bytes], digest=None) -> None:
+    """Write the chunks to ``path`` (flushed to disk), feeding ``digest`` on the way."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "wb") as fh:
-        fh.write(data)
+        for chunk in chunks:
+            fh.write(chunk)
+            if digest is not None:
+                digest.update(chunk)
         fh.flush()
         os.fsync(fh.fileno())
 
 
-def stage_outputs(paths: ProjectPaths, processed: dict[str, bytes], reports: dict[str, bytes],
-                  manifest: bytes) -> Path:
-    """Write every output into a new staging folder (the manifest last); return the folder."""
-    staging = work_dir(paths) / f"{STAGING_PREFIX}{os.getpid()}"
-    if staging.exists():
-        shutil.rmtree(staging)
-    try:
-        staging.mkdir(parents=True)
-        for name, target in _targets(paths).items():
-            (staging / name).mkdir()
-            for keep in KEEP:  # committed READMEs of the output folders stay
-                if (target / keep).is_file():
-                    shutil.copy2(target / keep, staging / name / keep)
-        for key, blob in sorted(reports.items()):
-            _write_file(inside(staging / "reports", key), blob)
-        for key, blob in sorted(processed.items()):
-            _write_file(inside(staging / "processed", key), blob)
-        _write_file(staging / "processed" / MANIFEST_FILE, manifest)
-    except OSError as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise _not_writable(work_dir(paths), paths, exc) from exc
-    return staging
+class Staging:
+    """The staging folder of one build, written file by file while the stages run.
+
+    Each output is written (and its SHA-256 taken) as soon as a stage returns it, so a
+    national build never holds all its files in memory; ``finish`` writes the manifest
+    last. ``write`` takes bytes or an iterable of byte chunks (a large CSV is made and
+    written a block of rows at a time). A failed build ``discard``s the folder; a killed
+    one leaves it to the next build's ``recover`` (no journal: removed). With
+    ``dry_run`` nothing is written, only hashed.
+    """
+
+    def __init__(self, paths: ProjectPaths, dry_run: bool = False):
+        self.paths = paths
+        self.dry_run = dry_run
+        self.folder = work_dir(paths) / f"{STAGING_PREFIX}{os.getpid()}"
+        self._open = False
+
+    def _ensure_open(self) -> None:
+        if self._open or self.dry_run:
+            return
+        try:
+            if self.folder.exists():
+                shutil.rmtree(self.folder)
+            self.folder.mkdir(parents=True)
+            for name, target in _targets(self.paths).items():
+                (self.folder / name).mkdir()
+                for keep in KEEP:  # committed READMEs of the output folders stay
+                    if (target / keep).is_file():
+                        shutil.copy2(target / keep, self.folder / name / keep)
+        except OSError as exc:
+            self.discard()
+            raise _not_writable(work_dir(self.paths), self.paths, exc) from exc
+        self._open = True
+
+    def write(self, area: str, key: str, data: bytes | Iterable[bytes]) -> str:
+        """Write ``data`` to ``<area>/<key>`` of the staging folder (``area``: "processed"
+        or "reports"); return its SHA-256."""
+        self._ensure_open()
+        digest = hashlib.sha256()
+        chunks = [data] if isinstance(data, bytes | bytearray | memoryview) else data
+        if self.dry_run:
+            for chunk in chunks:
+                digest.update(chunk)
+            return digest.hexdigest()
+        try:
+            _write_chunks(inside(self.folder / area, key), chunks, digest)
+        except OSError as exc:
+            self.discard()
+            raise _not_writable(work_dir(self.paths), self.paths, exc) from exc
+        return digest.hexdigest()
+
+    def finish(self, manifest: bytes) -> Path:
+        """Write the manifest last; return the complete staging folder."""
+        self.write("processed", MANIFEST_FILE, manifest)
+        return self.folder
+
+    def discard(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+        self._open = False
 
 
 def swap_in(paths: ProjectPaths, staging: Path) -> None:

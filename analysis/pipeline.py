@@ -10,7 +10,6 @@ file and swaps the output folders in as a whole (one build at a time, all or not
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import platform
@@ -23,8 +22,9 @@ import pandas as pd
 
 from analysis import __version__
 from analysis.codebook import load_codebook
+from analysis.compact import stored
 from analysis.files import list_delivery, sha256_file
-from analysis.outputs import build_lock, check_writable, recover, stage_outputs, swap_in
+from analysis.outputs import Staging, build_lock, check_writable, recover, swap_in
 from analysis.paths import (
     AREAS_DIR,
     CRIME_DIR,
@@ -98,12 +98,8 @@ def _serialise(obj: pd.DataFrame | bytes) -> bytes:
     if isinstance(obj, bytes):
         return obj
     buf = io.BytesIO()
-    obj.to_parquet(buf, index=False, compression="zstd")
+    stored(obj).to_parquet(buf, index=False, compression="zstd")
     return buf.getvalue()
-
-
-def _sha256_bytes(blob: bytes) -> str:
-    return hashlib.sha256(blob).hexdigest()
 
 
 def _versions() -> dict[str, str]:
@@ -118,16 +114,20 @@ def _versions() -> dict[str, str]:
 
 @dataclass
 class _Collected:
-    """What the stages returned, gathered in order."""
+    """What the stages returned, gathered in order: the SHA-256 of every output (already
+    written to the staging folder) and the rest for the manifest."""
 
-    outputs: dict[str, pd.DataFrame | bytes] = field(default_factory=dict)
-    reports: dict[str, bytes] = field(default_factory=dict)
+    outputs: dict[str, str] = field(default_factory=dict)
+    reports: dict[str, str] = field(default_factory=dict)
     inputs: list = field(default_factory=list)
     accounting: dict[str, dict] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
 
-def _run_stages(planned: list[Stage], ctx: BuildContext) -> _Collected:
+def _run_stages(planned: list[Stage], ctx: BuildContext, staging: Staging) -> _Collected:
+    """Run the stages in order; each output is serialised and staged as soon as its stage
+    returns (tables as Parquet, report files as bytes or chunks), so the build holds only
+    the tables later stages read."""
     out = _Collected()
     for i, stage in enumerate(planned, start=1):
         ctx.progress(f"[{i}/{len(planned)}] {stage.name} ...")
@@ -136,13 +136,17 @@ def _run_stages(planned: list[Stage], ctx: BuildContext) -> _Collected:
         for key, table in result.outputs.items():
             if key not in stage.writes:
                 raise StageError(f"steget {stage.key!r} skriver {key} utan att ha deklarerat det")
-            out.outputs[key] = table
             if isinstance(table, pd.DataFrame):
                 ctx.tables[key] = table
-        for key, blob in result.reports.items():
+        for key in sorted(result.outputs):
+            out.outputs[key] = staging.write("processed", key, _serialise(result.outputs[key]))
+        result.outputs.clear()
+        reports = result.reports.items() if isinstance(result.reports, dict) else result.reports
+        for key, data in reports:  # a stream: each file is made while it is written
             if key in out.reports:
                 raise StageError(f"två steg skriver reports/{key}")
-            out.reports[key] = blob
+            out.reports[key] = staging.write("reports", key, data)
+        result.reports = {}
         out.inputs.extend(result.inputs)
         out.accounting.update(result.accounting)
         out.notes.extend(result.notes)
@@ -227,31 +231,35 @@ def _build(paths: ProjectPaths, source: Path, settings: Settings, planned: list[
         progress(f"Obs: {note}")
     ctx = BuildContext(paths, source, settings, quarantine, progress,
                        year=None if year is None else int(year))
-    got = _run_stages(planned, ctx)
-    # the settings and the kommun's own vocabulary shape the outputs whatever is delivered
-    inputs = [source / name for name in (SETTINGS_FILE, VOCABULARY_FILE)
-              if (source / name).is_file()] + got.inputs
-    # Everything computed: serialise; then stage every file, the manifest last, and swap.
-    blobs = {key: _serialise(obj) for key, obj in sorted(got.outputs.items())}
-    manifest = {
-        "paket": "trygghetsanalys",
-        "version": _versions(),
-        "kalla": "demo" if source == paths.demo_raw else "kommunens filer",
-        "ar": ctx.year,
-        "steg": [s.key for s in planned],
-        "parametrar": settings.as_dict() | {"karantan": quarantine},
-        "indata": {str(p.relative_to(source)) if p.is_relative_to(source) else p.name:
-                   sha256_file(p) for p in sorted(set(inputs))},
-        "utdata": {key: _sha256_bytes(blob) for key, blob in blobs.items()},
-        "rapporter": {key: _sha256_bytes(blob) for key, blob in sorted(got.reports.items())},
-        "radredovisning": got.accounting,
-        "anteckningar": unread + got.notes,
-    }
-    if dry_run:
-        progress(f"Kontroll klar: inga fel; {len(blobs)} tabeller skulle skrivas (inget skrevs).")
-        return manifest
-    text = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-    staging = stage_outputs(paths, blobs, got.reports, text.encode("utf-8"))
-    swap_in(paths, staging)
-    progress(f"Klart: {len(blobs)} tabeller i {paths.processed}")
+    staging = Staging(paths, dry_run=dry_run)
+    try:
+        got = _run_stages(planned, ctx, staging)
+        # the settings and the kommun's own vocabulary shape the outputs whatever is delivered
+        inputs = [source / name for name in (SETTINGS_FILE, VOCABULARY_FILE)
+                  if (source / name).is_file()] + got.inputs
+        manifest = {
+            "paket": "trygghetsanalys",
+            "version": _versions(),
+            "kalla": "demo" if source == paths.demo_raw else "kommunens filer",
+            "ar": ctx.year,
+            "steg": [s.key for s in planned],
+            "parametrar": settings.as_dict() | {"karantan": quarantine},
+            "indata": {str(p.relative_to(source)) if p.is_relative_to(source) else p.name:
+                       sha256_file(p) for p in sorted(set(inputs))},
+            "utdata": dict(sorted(got.outputs.items())),
+            "rapporter": dict(sorted(got.reports.items())),
+            "radredovisning": got.accounting,
+            "anteckningar": unread + got.notes,
+        }
+        if dry_run:
+            progress(f"Kontroll klar: inga fel; {len(got.outputs)} tabeller skulle skrivas "
+                     "(inget skrevs).")
+            return manifest
+        text = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+        folder = staging.finish(text.encode("utf-8"))
+    except BaseException:
+        staging.discard()
+        raise
+    swap_in(paths, folder)
+    progress(f"Klart: {len(got.outputs)} tabeller i {paths.processed}")
     return manifest

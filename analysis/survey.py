@@ -48,6 +48,7 @@ import pyarrow.compute as pc
 from analysis import problems as P
 from analysis.areas import areas_in_year, read_area_register
 from analysis.codebook import Codebook, load_codebook
+from analysis.compact import stored
 from analysis.files import MAX_ROWS, RawTable, list_delivery, map_headers, parse_numbers, read_table
 from analysis.formatting import sv_number
 from analysis.paths import (
@@ -565,21 +566,9 @@ def stored_responses(responses: pd.DataFrame) -> pd.DataFrame:
     """The respondent table as stored in ``responses.parquet``: the categoricals as strings.
 
     The stored schema is the canonical one of DOMAIN §2 (text columns as strings); the
-    compact categoricals are an in-memory form only.
+    compact categoricals are an in-memory form only (``analysis.compact``).
     """
-    out = responses.copy(deep=False)
-    for col in CATEGORY_COLUMNS:
-        if col in out.columns and isinstance(out[col].dtype, pd.CategoricalDtype):
-            out[col] = _category_text(out[col])
-    return out
-
-
-def _category_text(values: pd.Series) -> pd.api.extensions.ExtensionArray:
-    """A categorical of texts as a string array (decoded by pyarrow, not per value)."""
-    codes = values.cat.codes.to_numpy()
-    categories = pa.array(values.cat.categories.astype(str).tolist(), type=pa.large_string())
-    taken = categories.take(pa.array(codes, mask=codes < 0, type=pa.int64()))
-    return pd.array(taken, dtype="string")
+    return stored(responses)
 
 
 def read_responses(path_or_paths, *, register: pd.DataFrame | str | os.PathLike,

@@ -100,13 +100,13 @@ KILL_SCRIPT = textwrap.dedent("""
         os.kill(os.getpid(), signal.SIGKILL)
 
     if point == "staging":  # in the middle of writing the staged files
-        write, count = o._write_file, [0]
-        def w(path, data):
-            write(path, data)
+        write, count = o._write_chunks, [0]
+        def w(path, chunks, digest=None):
+            write(path, chunks, digest)
             count[0] += 1
             if count[0] == 3:
                 die()
-        o._write_file = w
+        o._write_chunks = w
     elif point == "journal":  # the journal is written, nothing swapped yet
         o._finish_swap = die
     elif point == "between":  # data/processed swapped in, reports/ not yet
@@ -174,8 +174,9 @@ def test_killing_during_compute_changes_nothing(tiny):
     script = textwrap.dedent(f"""
         import os, signal
         import analysis.pipeline as p
-        # every stage has computed; killed before the first file is staged
-        p.stage_outputs = lambda *a, **k: os.kill(os.getpid(), signal.SIGKILL)
+        import analysis.stages.estimates as e
+        # killed inside a stage, after the earlier stages' files were staged
+        e.year_changes = lambda *a, **k: os.kill(os.getpid(), signal.SIGKILL)
         p.build({str(tiny)!r}, demo=False, stages={TINY_STAGES!r}, progress=lambda s: None)
     """)
     run = subprocess.run([sys.executable, "-c", script], cwd=DEFAULT_ROOT, timeout=120)

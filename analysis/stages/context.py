@@ -12,7 +12,7 @@ Domain modules never import this package: stages call the domain, never the reve
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,13 +31,15 @@ class StageError(RuntimeError):
 class StageResult:
     """A stage's outputs (file name under ``data/processed/`` -> table or bytes), the raw
     files it read, its row accounting (``{name: {"lasta": n, ...}}``), notes for the
-    manifest, and files for ``reports/`` (path relative to ``reports/`` -> bytes)."""
+    manifest, and files for ``reports/`` (path relative to ``reports/`` -> bytes; or a stream of
+    ``(path, bytes or blocks of bytes)`` pairs, each file made while the build writes it)."""
 
     outputs: dict[str, pd.DataFrame | bytes] = field(default_factory=dict)
     inputs: list[Path] = field(default_factory=list)
     accounting: dict[str, dict] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
-    reports: dict[str, bytes] = field(default_factory=dict)
+    reports: dict[str, bytes] | Iterable[tuple[str, bytes | Iterable[bytes]]] = field(
+        default_factory=dict)
 
 
 @dataclass

@@ -10,7 +10,6 @@ from analysis.survey import (
     ignored_files,
     load_survey,
     read_column_mapping,
-    stored_responses,
     survey_files,
 )
 
@@ -38,8 +37,8 @@ def run(ctx: BuildContext) -> StageResult:
     total = sum(a["lasta"] for a in delivery.accounting.values())
     ctx.progress(f"  {total} rader lästa, {len(delivery.responses)} godkända, "
                  f"{len(delivery.rejected)} avvisade")
-    # The compact in-memory table (categoricals) is stored in the canonical schema.
-    return StageResult(outputs={T.RESPONSES: stored_responses(delivery.responses),
+    # The compact in-memory table (categoricals); stored in the canonical schema (strings).
+    return StageResult(outputs={T.RESPONSES: delivery.responses,
                                 T.REJECTED_RESPONSES: delivery.rejected},
                        inputs=inputs, accounting=accounting,
                        notes=[n.format() for n in delivery.notices] + ignored)

@@ -1,0 +1,83 @@
+"""Compact in-memory tables: text columns as categoricals, stored as strings.
+
+At national scale the big tables (respondents, estimates, changes) hold millions of rows
+whose text columns take a handful of values (area, indicator, item, remark). In memory
+the build keeps them as categoricals (an integer code per row and each text once); every
+processed table is **stored** in the canonical schema, text columns as strings
+(``stored``, called when a table is serialised), so the files do not depend on the
+in-memory form. Categories are sorted, so a categorical sorts, groups and factorizes as
+its texts do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+
+def _text(value) -> str | None:
+    return None if value is None or value is pd.NA or (isinstance(value, float)
+                                                       and np.isnan(value)) else str(value)
+
+
+def take_category(values: Sequence, index: np.ndarray, missing: np.ndarray | None = None
+                  ) -> pd.Categorical:
+    """``values`` (a few texts, missing allowed) repeated along ``index`` as a categorical
+    with sorted text categories (missing where ``missing`` holds or the value is missing)."""
+    small = [_text(v) for v in values]
+    categories = sorted({v for v in small if v is not None})
+    position = {c: i for i, c in enumerate(categories)}
+    lut = np.array([-1 if v is None else position[v] for v in small] + [-1], dtype=np.int32)
+    index = np.asarray(index, dtype=np.int64)
+    if missing is not None:
+        index = np.where(missing, len(small), index)
+    codes = lut[index] if len(index) else np.zeros(0, dtype=np.int32)
+    return pd.Categorical.from_codes(codes, categories=pd.Index(categories, dtype="string"))
+
+
+def take_rows(values: pd.Series, rows: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """``values.iloc[rows]`` as an array: a categorical stays one (same categories), any
+    other text column becomes a string array."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = values.cat.codes.to_numpy()[rows]
+        return pd.Categorical.from_codes(codes, dtype=values.dtype)
+    return pd.array(values.array.take(rows), dtype="string")
+
+
+def codes_of(values: pd.Series, empty_is_missing: bool = False) -> np.ndarray:
+    """Integer codes of a text column, -1 where missing (and, with ``empty_is_missing``,
+    where empty): equal codes, equal texts."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = values.cat.codes.to_numpy().astype(np.int64)
+        uniques = values.cat.categories
+    else:
+        codes, uniques = pd.factorize(values)
+        codes = codes.astype(np.int64)
+    if empty_is_missing:
+        empty = np.flatnonzero(np.asarray(pd.Series(uniques, dtype="string") == "", dtype=bool))
+        if len(empty):
+            codes[np.isin(codes, empty)] = -1
+    return codes
+
+
+def category_text(values: pd.Series) -> pd.api.extensions.ExtensionArray:
+    """A categorical of texts as a string array (decoded by pyarrow, not per value)."""
+    codes = values.cat.codes.to_numpy()
+    categories = pa.array(values.cat.categories.astype(str).tolist(), type=pa.large_string())
+    taken = categories.take(pa.array(codes, mask=codes < 0, type=pa.int64()))
+    return pd.array(taken, dtype="string")
+
+
+def stored(frame: pd.DataFrame) -> pd.DataFrame:
+    """The table as it is stored: every categorical column as strings (a shallow copy;
+    ``frame`` itself is not changed). Other columns are shared, not copied."""
+    cats = [c for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)]
+    if not cats:
+        return frame
+    out = frame.copy(deep=False)
+    for col in cats:
+        out[col] = category_text(frame[col])
+    return out
