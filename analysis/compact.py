@@ -81,3 +81,22 @@ def stored(frame: pd.DataFrame) -> pd.DataFrame:
     for col in cats:
         out[col] = category_text(frame[col])
     return out
+
+
+def as_category(values: pd.Series, text=str) -> pd.Series:
+    """The column as a categorical of texts: ``text(value)`` of each distinct value,
+    computed once (a categorical's categories are rewritten; any other column is
+    factorized first). Missing values, and values whose ``text`` is None, stay missing."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = values.cat.codes.to_numpy()
+        uniques = list(values.cat.categories)
+    else:
+        codes, found = pd.factorize(values, sort=True)
+        uniques = list(found)
+    texts = [_text(text(u)) for u in uniques]
+    categories = sorted({t for t in texts if t is not None})
+    position = {c: i for i, c in enumerate(categories)}
+    lut = np.array([-1 if t is None else position[t] for t in texts] + [-1], dtype=np.int32)
+    return pd.Series(pd.Categorical.from_codes(lut[codes] if len(codes) else codes,
+                                               categories=pd.Index(categories, dtype="string")),
+                     index=values.index)

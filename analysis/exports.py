@@ -32,6 +32,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from analysis.codebook import Codebook, load_codebook
+from analysis.compact import as_category, take_category
 from analysis.crime.present import (
     CSV_CODE_COLUMNS,
     CSV_DESCRIPTIONS,
@@ -166,8 +167,20 @@ def _quoted(safe: pa.Array, quote: pa.Array) -> pa.Array:
                       safe)
 
 
+def _all_plain(text: pa.Array, plain: re.Pattern) -> bool:
+    """Every value is one of our numbers (``plain``) or empty: such a column is written as
+    it is (nothing to neutralise or quote), checked in one pass."""
+    return bool(pc.all(_fullmatch(text, f"{plain.pattern}|")).as_py() is not False)
+
+
+def _unchanged(text: pa.Array) -> tuple[pa.Array, pa.Array]:
+    return text, pa.array(np.zeros(len(text), dtype=bool))
+
+
 def _excel_fields(text: pa.Array, code: bool) -> tuple[pa.Array, pa.Array]:
     """``csv_field`` of every value (vectorised), and which were neutralised."""
+    if len(text) > 1000 and _all_plain(text, PLAIN_NUMBER):
+        return _unchanged(text)
     safe, starts = _neutralised(text, code)
     quote = pc.or_(starts, pc.match_substring_regex(safe, _NEEDS_QUOTES.pattern))
     if code:
@@ -179,6 +192,8 @@ def _tidy_fields(text: pa.Array, single: bool = False) -> tuple[pa.Array, pa.Arr
     """A tidy CSV field of every value: neutralised (numbers with a decimal point are
     numbers) and quoted when it holds ``,``, ``"``, CR or LF (RFC 4180); ``single``: the
     only column, where an empty field is written ``""`` (or the row would be blank)."""
+    if len(text) > 1000 and not single and _all_plain(text, TIDY_NUMBER):
+        return _unchanged(text)
     safe, starts = _neutralised(text, False, TIDY_NUMBER)
     quote = pc.match_substring_regex(safe, _TIDY_QUOTES.pattern)
     if single:
@@ -254,7 +269,7 @@ def neutralised_cells(frame: pd.DataFrame, code_columns: Iterable[str] | None = 
     codes = _code_columns(frame, code_columns)
     count = sum(neutralise(str(c)) != str(c) for c in frame.columns)
     return count + sum(_per_value(_column(frame[c]), lambda t, code=str(c) in codes:
-                                  _neutralised(t, code))[1] for c in frame.columns)
+                                  _excel_fields(t, code))[1] for c in frame.columns)
 
 
 # --- the machine-readable flavour ---------------------------------------------------------
@@ -400,62 +415,58 @@ filerna i ett program för data; för Excel finns Excel-filen i reports/csv/.
 
 def _item_labels(codebook: Codebook, indicators: pd.Series, items: pd.Series) -> pd.Series:
     """The Swedish label of each row's item: a question, or (for problemindex) a group of
-    questions. Item and group codes can coincide ("missbruk"), so the indicator decides."""
+    questions. Item and group codes can coincide ("missbruk"), so the indicator decides.
+    A categorical (each distinct pair is labelled once)."""
     ind_codes, ind_values = pd.factorize(indicators.astype("string"), sort=False)
     item_codes, item_values = pd.factorize(items.astype("string"), sort=False)
     pair = ind_codes.astype(np.int64) * max(len(item_values), 1) + item_codes
     codes, uniques = pd.factorize(pair, sort=False)
-    labels = np.array([codebook.label(item_values[u % max(len(item_values), 1)],
-                                      ind_values[u // max(len(item_values), 1)])
-                       for u in uniques], dtype=object)
-    return pd.Series(labels[codes], index=items.index, dtype="string")
+    labels = [codebook.label(item_values[u % max(len(item_values), 1)],
+                             ind_values[u // max(len(item_values), 1)]) for u in uniques]
+    return pd.Series(take_category(labels, codes), index=items.index)
 
 
-def _scaled(table: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """Proportions in percent with 1 decimal, means with 2 decimals: (factor, decimals)."""
-    is_prop = table["indicator"].isin(PROPORTION_INDICATORS)
-    return is_prop.map({True: 100.0, False: 1.0}), is_prop.map({True: 1, False: 2})
+def _unit(is_prop: pd.Series, units: tuple[str, str]) -> pd.Series:
+    """The unit of each row: ``units[0]`` for proportions, ``units[1]`` otherwise."""
+    return pd.Series(take_category(units, np.where(is_prop.to_numpy(dtype=bool), 0, 1)),
+                     index=is_prop.index)
 
 
 def _number_columns(table: pd.DataFrame, columns: list[str]) -> dict[str, pd.Series]:
-    factor, decimals = _scaled(table)
-    one = (decimals == 1).to_numpy()
-    out = {}
-    for col in columns:
-        scaled = table[col] * factor
-        text = pd.Series("", index=table.index, dtype="string")
-        text[one] = csv_decimal(scaled[one], 1)
-        text[~one] = csv_decimal(scaled[~one], 2)
-        out[col] = text
-    return out
+    """Proportions in percent with 1 decimal, means with 2 decimals."""
+    is_prop = table["indicator"].isin(PROPORTION_INDICATORS).to_numpy(dtype=bool)
+    factor, decimals = np.where(is_prop, 100.0, 1.0), np.where(is_prop, 1, 2)
+    return {col: csv_decimal(table[col].astype("float64") * factor, decimals) for col in columns}
 
 
 def estimates_for_sharing(estimates: pd.DataFrame, codebook: Codebook | None = None
                           ) -> pd.DataFrame:
-    """The estimate table with Swedish headers, rounded and as text, for Örat mot marken."""
+    """The estimate table with Swedish headers, rounded and as text, for Örat mot marken.
+
+    Columns with few distinct values are categoricals (written once per value)."""
     codebook = codebook or load_codebook()
     labels = _item_labels(codebook, estimates["indicator"], estimates["item"])
     nums = _number_columns(estimates, ["estimate", "ci_low", "ci_high"])
     is_prop = estimates["indicator"].isin(PROPORTION_INDICATORS)
+    cv = (estimates["cv"].where(~estimates["suppressed"].astype(bool)) if "cv" in estimates
+          else pd.Series(np.nan, index=estimates.index))
     out = pd.DataFrame({
-        COLUMNS["year"]: estimates["year"].astype(str),
-        COLUMNS["area"]: excel_text(estimates["area"]),
-        COLUMNS["area_name"]: estimates["area_name"].astype(str),
-        COLUMNS["indicator"]: estimates["indicator"].map(INDICATORS),
-        COLUMNS["item"]: estimates["item"].astype(str),
+        COLUMNS["year"]: as_category(estimates["year"]),
+        COLUMNS["area"]: excel_text(as_category(estimates["area"])),
+        COLUMNS["area_name"]: as_category(estimates["area_name"]),
+        COLUMNS["indicator"]: as_category(estimates["indicator"], INDICATORS.get),
+        COLUMNS["item"]: as_category(estimates["item"]),
         COLUMNS["item_label"]: labels,
-        "Enhet": np.where(is_prop, "procent", "poäng"),
+        "Enhet": _unit(is_prop, ("procent", "poäng")),
         COLUMNS["estimate"]: nums["estimate"],
         COLUMNS["ci_low"]: nums["ci_low"],
         COLUMNS["ci_high"]: nums["ci_high"],
         COLUMNS["n"]: csv_int(estimates["n"]),
-        COLUMNS["cv"]: csv_decimal(estimates["cv"].where(~estimates["suppressed"].astype(bool))
-                                   if "cv" in estimates else pd.Series(np.nan, index=estimates.index),
-                                   2),
+        COLUMNS["cv"]: csv_decimal(cv, 2),
         COLUMNS["suppressed"]: csv_yes_no(estimates["suppressed"]),
         COLUMNS["uncertain"]: csv_yes_no(estimates["uncertain"]),
-        COLUMNS["flag_reason"]: estimates["flag_reason"].fillna(""),
-        COLUMNS["scoring"]: estimates["scoring"].astype(str),
+        COLUMNS["flag_reason"]: as_category(estimates["flag_reason"]),
+        COLUMNS["scoring"]: as_category(estimates["scoring"]),
     })
     return out.reset_index(drop=True)
 
@@ -467,14 +478,14 @@ def changes_for_sharing(changes: pd.DataFrame, codebook: Codebook | None = None)
     nums = _number_columns(changes, ["estimate_from", "estimate_to", "delta"])
     is_prop = changes["indicator"].isin(PROPORTION_INDICATORS)
     out = pd.DataFrame({
-        COLUMNS["year_from"]: changes["year_from"].astype(str),
-        COLUMNS["year_to"]: changes["year_to"].astype(str),
-        COLUMNS["area"]: excel_text(changes["area"]),
-        COLUMNS["area_name"]: changes["area_name"].fillna("").astype(str),
-        COLUMNS["indicator"]: changes["indicator"].map(INDICATORS),
-        COLUMNS["item"]: changes["item"].astype(str),
+        COLUMNS["year_from"]: as_category(changes["year_from"]),
+        COLUMNS["year_to"]: as_category(changes["year_to"]),
+        COLUMNS["area"]: excel_text(as_category(changes["area"])),
+        COLUMNS["area_name"]: as_category(changes["area_name"]),
+        COLUMNS["indicator"]: as_category(changes["indicator"], INDICATORS.get),
+        COLUMNS["item"]: as_category(changes["item"]),
         COLUMNS["item_label"]: labels,
-        "Enhet": np.where(is_prop, "procentenheter", "poäng"),
+        "Enhet": _unit(is_prop, ("procentenheter", "poäng")),
         "Skattning första året": nums["estimate_from"],
         "Skattning andra året": nums["estimate_to"],
         COLUMNS["delta"]: nums["delta"],
@@ -484,7 +495,7 @@ def changes_for_sharing(changes: pd.DataFrame, codebook: Codebook | None = None)
         COLUMNS["significant"]: csv_yes_no(changes["significant"]),
         COLUMNS["comparable"]: csv_yes_no(changes["comparable"]),
         COLUMNS["suppressed"]: csv_yes_no(changes["suppressed"]),
-        COLUMNS["flag_reason"]: changes["flag_reason"].fillna(""),
+        COLUMNS["flag_reason"]: as_category(changes["flag_reason"]),
     })
     return out.reset_index(drop=True)
 

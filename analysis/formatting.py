@@ -178,6 +178,8 @@ def csv_int(values: pd.Series) -> pd.Series:
 
 
 def csv_yes_no(values: pd.Series) -> pd.Series:
-    """Booleans as ``ja``/``nej``."""
+    """Booleans as ``ja``/``nej`` (a categorical: two texts, one code per row)."""
     yes = values.fillna(False).astype(bool).to_numpy()
-    return pd.Series(np.where(yes, "ja", "nej"), index=values.index, dtype="string")
+    return pd.Series(pd.Categorical.from_codes(np.where(yes, 0, 1).astype(np.int8),
+                                               categories=pd.Index(["ja", "nej"], dtype="string")),
+                     index=values.index)

@@ -39,8 +39,8 @@ import numpy as np
 import pandas as pd
 
 from analysis.areas import TOTAL_AREA, TOTAL_AREA_NAME, area_versions, comparable
-from analysis.compact import codes_of, take_category, take_rows
 from analysis.codebook import Codebook, load_codebook
+from analysis.compact import codes_of, take_category, take_rows
 from analysis.disclosure import VALUE_COLUMNS, Cells, audit_table, suppress
 from analysis.estimate import ESTIMATE_COLUMNS, DomainDesign, benjamini_hochberg, change_test
 from analysis.settings import Settings

@@ -25,8 +25,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import queue
 import shutil
 import socket
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -158,12 +160,17 @@ def _write_chunks(path: Path, chunks: Iterable[bytes], digest=None) -> None:
 class Staging:
     """The staging folder of one build, written file by file while the stages run.
 
-    Each output is written (and its SHA-256 taken) as soon as a stage returns it, so a
-    national build never holds all its files in memory; ``finish`` writes the manifest
-    last. ``write`` takes bytes or an iterable of byte chunks (a large CSV is made and
-    written a block of rows at a time). A failed build ``discard``s the folder; a killed
-    one leaves it to the next build's ``recover`` (no journal: removed). With
-    ``dry_run`` nothing is written, only hashed.
+    Each output is handed over as soon as a stage returns it and written (its SHA-256
+    taken on the way) by one writer thread, in the order handed over, while the next
+    stages compute: serialising tables and making CSV files (pyarrow, which releases the
+    GIL) overlaps the figures on a second core, and a national build never holds all its
+    files in memory. ``write`` takes bytes, an iterable of byte blocks, or a function
+    returning either; ``write_stream`` a stream of ``(path, data)`` pairs, which the writer
+    thread consumes (a large CSV is made and written a block of rows at a time).
+    ``digests`` waits for the writer and re-raises its error; ``finish`` writes the
+    manifest last. A failed build ``discard``s the folder; a killed one leaves it to the
+    next build's ``recover`` (no journal: removed). With ``dry_run`` nothing is written,
+    only hashed.
     """
 
     def __init__(self, paths: ProjectPaths, dry_run: bool = False):
@@ -171,6 +178,11 @@ class Staging:
         self.dry_run = dry_run
         self.folder = work_dir(paths) / f"{STAGING_PREFIX}{os.getpid()}"
         self._open = False
+        self._digests: dict[str, dict[str, str]] = {"processed": {}, "reports": {}}
+        self._jobs: queue.Queue = queue.Queue()
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
+        self._cancel = threading.Event()
 
     def _ensure_open(self) -> None:
         if self._open or self.dry_run:
@@ -189,10 +201,36 @@ class Staging:
             raise _not_writable(work_dir(self.paths), self.paths, exc) from exc
         self._open = True
 
-    def write(self, area: str, key: str, data: bytes | Iterable[bytes]) -> str:
-        """Write ``data`` to ``<area>/<key>`` of the staging folder (``area``: "processed"
-        or "reports"); return its SHA-256."""
+    def write(self, area: str, key: str, data) -> None:
+        """Write ``data`` (bytes, byte blocks, or a function returning either) to
+        ``<area>/<key>`` of the staging folder (``area``: "processed" or "reports")."""
+        self.write_stream(area, [(key, data)])
+
+    def write_stream(self, area: str, stream: Iterable[tuple[str, object]]) -> None:
+        """Write every ``(key, data)`` of ``stream`` (consumed by the writer thread)."""
         self._ensure_open()
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="trygghet-skrivare",
+                                            daemon=True)
+            self._thread.start()
+        self._jobs.put((area, stream))
+
+    def _run(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            if self._error is not None or self._cancel.is_set():
+                continue  # drain: the build has failed
+            area, stream = job
+            try:
+                for key, data in stream:
+                    if key in self._digests[area]:
+                        raise RuntimeError(f"två steg skriver {area}/{key}")
+                    self._digests[area][key] = self._write_now(area, key, data)
+            except BaseException as exc:  # re-raised in the build's thread by ``digests``
+                self._error = exc
+
+    def _write_now(self, area: str, key: str, data) -> str:
+        if callable(data):
+            data = data()
         digest = hashlib.sha256()
         chunks = [data] if isinstance(data, bytes | bytearray | memoryview) else data
         if self.dry_run:
@@ -200,18 +238,44 @@ class Staging:
                 digest.update(chunk)
             return digest.hexdigest()
         try:
-            _write_chunks(inside(self.folder / area, key), chunks, digest)
+            _write_chunks(inside(self.folder / area, key), self._unless_cancelled(chunks),
+                          digest)
         except OSError as exc:
-            self.discard()
             raise _not_writable(work_dir(self.paths), self.paths, exc) from exc
         return digest.hexdigest()
 
+    def _unless_cancelled(self, chunks: Iterable[bytes]) -> Iterator[bytes]:
+        for chunk in chunks:
+            if self._cancel.is_set():
+                raise RuntimeError("bygget avbröts")
+            yield chunk
+
+    def _join(self) -> None:
+        if self._thread is not None:
+            self._jobs.put(None)
+            self._thread.join()
+            self._thread = None
+
+    def digests(self) -> dict[str, dict[str, str]]:
+        """Wait until everything handed over is written; ``{area: {key: SHA-256}}``."""
+        self._join()
+        if self._error is not None:
+            error, self._error = self._error, None
+            self.discard()
+            raise error
+        return self._digests
+
     def finish(self, manifest: bytes) -> Path:
-        """Write the manifest last; return the complete staging folder."""
-        self.write("processed", MANIFEST_FILE, manifest)
+        """Write the manifest last (after everything else); return the complete folder."""
+        self.digests()
+        self._ensure_open()
+        _write_chunks(self.folder / "processed" / MANIFEST_FILE, [manifest])
         return self.folder
 
     def discard(self) -> None:
+        """Stop the writer and remove the staging folder."""
+        self._cancel.set()
+        self._join()
         shutil.rmtree(self.folder, ignore_errors=True)
         self._open = False
 

@@ -114,20 +114,19 @@ def _versions() -> dict[str, str]:
 
 @dataclass
 class _Collected:
-    """What the stages returned, gathered in order: the SHA-256 of every output (already
-    written to the staging folder) and the rest for the manifest."""
+    """What the stages returned for the manifest (the outputs themselves go straight to
+    the staging folder)."""
 
-    outputs: dict[str, str] = field(default_factory=dict)
-    reports: dict[str, str] = field(default_factory=dict)
     inputs: list = field(default_factory=list)
     accounting: dict[str, dict] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
 
 def _run_stages(planned: list[Stage], ctx: BuildContext, staging: Staging) -> _Collected:
-    """Run the stages in order; each output is serialised and staged as soon as its stage
-    returns (tables as Parquet, report files as bytes or chunks), so the build holds only
-    the tables later stages read."""
+    """Run the stages in order. Each output is handed to the staging folder as soon as its
+    stage returns (tables serialised as Parquet, report files as bytes or a stream made
+    while written) and written by its writer thread while later stages compute; the
+    build keeps only the tables later stages read."""
     out = _Collected()
     for i, stage in enumerate(planned, start=1):
         ctx.progress(f"[{i}/{len(planned)}] {stage.name} ...")
@@ -138,15 +137,11 @@ def _run_stages(planned: list[Stage], ctx: BuildContext, staging: Staging) -> _C
                 raise StageError(f"steget {stage.key!r} skriver {key} utan att ha deklarerat det")
             if isinstance(table, pd.DataFrame):
                 ctx.tables[key] = table
-        for key in sorted(result.outputs):
-            out.outputs[key] = staging.write("processed", key, _serialise(result.outputs[key]))
-        result.outputs.clear()
+        for key, table in sorted(result.outputs.items()):
+            staging.write("processed", key, lambda t=table: _serialise(t))
         reports = result.reports.items() if isinstance(result.reports, dict) else result.reports
-        for key, data in reports:  # a stream: each file is made while it is written
-            if key in out.reports:
-                raise StageError(f"två steg skriver reports/{key}")
-            out.reports[key] = staging.write("reports", key, data)
-        result.reports = {}
+        staging.write_stream("reports", reports)
+        result.outputs, result.reports = {}, {}
         out.inputs.extend(result.inputs)
         out.accounting.update(result.accounting)
         out.notes.extend(result.notes)
@@ -234,6 +229,7 @@ def _build(paths: ProjectPaths, source: Path, settings: Settings, planned: list[
     staging = Staging(paths, dry_run=dry_run)
     try:
         got = _run_stages(planned, ctx, staging)
+        digests = staging.digests()
         # the settings and the kommun's own vocabulary shape the outputs whatever is delivered
         inputs = [source / name for name in (SETTINGS_FILE, VOCABULARY_FILE)
                   if (source / name).is_file()] + got.inputs
@@ -246,13 +242,13 @@ def _build(paths: ProjectPaths, source: Path, settings: Settings, planned: list[
             "parametrar": settings.as_dict() | {"karantan": quarantine},
             "indata": {str(p.relative_to(source)) if p.is_relative_to(source) else p.name:
                        sha256_file(p) for p in sorted(set(inputs))},
-            "utdata": dict(sorted(got.outputs.items())),
-            "rapporter": dict(sorted(got.reports.items())),
+            "utdata": dict(sorted(digests["processed"].items())),
+            "rapporter": dict(sorted(digests["reports"].items())),
             "radredovisning": got.accounting,
             "anteckningar": unread + got.notes,
         }
         if dry_run:
-            progress(f"Kontroll klar: inga fel; {len(got.outputs)} tabeller skulle skrivas "
+            progress(f"Kontroll klar: inga fel; {len(digests['processed'])} tabeller skulle skrivas "
                      "(inget skrevs).")
             return manifest
         text = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
@@ -261,5 +257,5 @@ def _build(paths: ProjectPaths, source: Path, settings: Settings, planned: list[
         staging.discard()
         raise
     swap_in(paths, folder)
-    progress(f"Klart: {len(got.outputs)} tabeller i {paths.processed}")
+    progress(f"Klart: {len(digests['processed'])} tabeller i {paths.processed}")
     return manifest
