@@ -55,6 +55,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -183,7 +184,10 @@ class DomainDesign:
         # the design itself is kept with its mapping so that its id is not reused
         self._nested: dict[int, tuple[DomainDesign, np.ndarray | None]] = {}
         self._coarse: dict[int, tuple[DomainDesign, np.ndarray | None]] = {}
-        self._mask_sums: tuple[bytes, dict[str, np.ndarray]] = (b"", {})
+        # sums that depend only on which rows have a value, by a hash of those rows (the
+        # last few: an item's score and share share them; estimates may run on threads)
+        self._mask_sums: dict[bytes, dict[str, np.ndarray]] = {}
+        self._lock = threading.Lock()
 
     def nested_in(self, coarse: DomainDesign) -> np.ndarray | None:
         """For each cell of ``coarse``, the one cell of this design with the same rows, or
@@ -321,11 +325,16 @@ class DomainDesign:
         cell, nc = self.cell, self.n_cells
         # the sums that depend only on which rows have a value are kept for the next
         # variable with the same rows (an item's score and its share, say)
-        if self._mask_sums[0] != t.key:
-            self._mask_sums = (t.key, {"w": np.bincount(cell, t.w, nc),
-                                       "n": np.bincount(cell, t.m, nc),
-                                       "w2": np.bincount(cell, t.w2, nc)})
-        sums = dict(self._mask_sums[1])
+        with self._lock:
+            cached = self._mask_sums.get(t.key)
+        if cached is None:
+            cached = {"w": np.bincount(cell, t.w, nc), "n": np.bincount(cell, t.m, nc),
+                      "w2": np.bincount(cell, t.w2, nc)}
+            with self._lock:
+                self._mask_sums[t.key] = cached
+                while len(self._mask_sums) > _MASK_CACHE:
+                    del self._mask_sums[next(iter(self._mask_sums))]
+        sums = dict(cached)
         sums["wy"] = np.bincount(cell, t.wy, nc)
         sums["w2y"] = np.bincount(cell, t.w2y, nc)
         if t.y0 is not None:
@@ -452,6 +461,7 @@ def _korn_graubard(R: np.ndarray, V: np.ndarray, n: np.ndarray, rows: np.ndarray
 
 
 _THREADS = min(4, os.cpu_count() or 1)
+_MASK_CACHE = 4  # masks whose sums a design keeps
 _THREADED_MIN = 50_000  # elements below which one thread is faster
 
 

@@ -173,14 +173,10 @@ def _all_plain(text: pa.Array, plain: re.Pattern) -> bool:
     return bool(pc.all(_fullmatch(text, f"{plain.pattern}|")).as_py() is not False)
 
 
-def _unchanged(text: pa.Array) -> tuple[pa.Array, pa.Array]:
-    return text, pa.array(np.zeros(len(text), dtype=bool))
-
-
 def _excel_fields(text: pa.Array, code: bool) -> tuple[pa.Array, pa.Array]:
     """``csv_field`` of every value (vectorised), and which were neutralised."""
     if len(text) > 1000 and _all_plain(text, PLAIN_NUMBER):
-        return _unchanged(text)
+        return text, None  # our numbers: written as they are
     safe, starts = _neutralised(text, code)
     quote = pc.or_(starts, pc.match_substring_regex(safe, _NEEDS_QUOTES.pattern))
     if code:
@@ -193,7 +189,7 @@ def _tidy_fields(text: pa.Array, single: bool = False) -> tuple[pa.Array, pa.Arr
     numbers) and quoted when it holds ``,``, ``"``, CR or LF (RFC 4180); ``single``: the
     only column, where an empty field is written ``""`` (or the row would be blank)."""
     if len(text) > 1000 and not single and _all_plain(text, TIDY_NUMBER):
-        return _unchanged(text)
+        return text, None
     safe, starts = _neutralised(text, False, TIDY_NUMBER)
     quote = pc.match_substring_regex(safe, _TIDY_QUOTES.pattern)
     if single:
@@ -201,19 +197,24 @@ def _tidy_fields(text: pa.Array, single: bool = False) -> tuple[pa.Array, pa.Arr
     return _quoted(safe, quote), starts
 
 
-def _per_value(column: pa.Array, fields) -> tuple[pa.Array, int]:
-    """``fields`` (a function of a text array -> (fields, neutralised)) applied to a column:
-    to each distinct text once for a dictionary column. Returns the fields (a dictionary
-    array for a dictionary column) and how many cells were neutralised."""
+def _per_value(column: pa.Array, fields) -> tuple[pa.Array, int, bool]:
+    """``fields`` (a function of a text array -> (fields, neutralised or None when every
+    value is already a field)) applied to a column: to each distinct text once for a
+    dictionary column. Returns the fields (a dictionary array for a dictionary column),
+    how many cells were neutralised, and whether the values were written as they are."""
     if isinstance(column, pa.DictionaryArray):
         out, changed = fields(column.dictionary)
+        if changed is None:
+            return column, 0, True
         indices = column.indices.to_numpy(zero_copy_only=False)
         counts = np.bincount(indices, minlength=len(column.dictionary))
         changed = np.asarray(changed.to_numpy(zero_copy_only=False), dtype=bool)
         return (pa.DictionaryArray.from_arrays(column.indices, out),
-                int(counts[changed].sum()))
+                int(counts[changed].sum()), False)
     out, changed = fields(column)
-    return out, int(pc.sum(changed).as_py() or 0)
+    if changed is None:
+        return out, 0, True
+    return out, int(pc.sum(changed).as_py() or 0), False
 
 
 CHUNK_ROWS = 1 << 18  # rows per block of a CSV body (bounded memory at any size)
@@ -236,17 +237,55 @@ def _body(columns: list[pa.Array], sep: str, end: str) -> Iterator[bytes]:
         yield lines.buffers()[2].to_pybytes()[offsets[0]:offsets[-1]]
 
 
+class _Prepared:
+    """One export's cells as arrow text, analysed once for both flavours: the Excel
+    fields (``csv_field`` of every cell), how many were neutralised (for the data
+    dictionary) and the tidy fields. A column of our numbers is recognised in one pass
+    and then written as it is in both files (a decimal point in the tidy one)."""
+
+    def __init__(self, frame: pd.DataFrame, code_columns: Iterable[str] | None = None):
+        self.codes = _code_columns(frame, code_columns)
+        self.names = [str(c) for c in frame.columns]
+        self.n_rows = len(frame)
+        self.neutralised = sum(neutralise(c) != c for c in self.names)
+        self.texts, self.fields, self.plain = [], [], []
+        for col, name in zip(frame.columns, self.names, strict=True):
+            text = _column(frame[col])
+            fields, count, plain = _per_value(text, lambda t, code=name in self.codes:
+                                              _excel_fields(t, code))
+            self.texts.append(text)
+            self.fields.append(fields)
+            self.plain.append(plain)
+            self.neutralised += count
+
+    def excel_chunks(self) -> Iterator[bytes]:
+        header = ";".join(csv_field(c) for c in self.names)
+        yield "\ufeff".encode() + (header + "\r\n").encode("utf-8")
+        if self.n_rows:
+            yield from _body(self.fields, ";", "\r\n")
+
+    def tidy_chunks(self) -> Iterator[bytes]:
+        """The tidy copy of the same cells (``machine_readable`` then ``tidy_csv``)."""
+        single = len(self.names) == 1
+        header = _tidy_fields(_texts(self.names), single)[0]
+        yield (",".join(header.to_pylist()) + "\n").encode("utf-8")
+        if not self.n_rows:
+            return
+        columns = []
+        for name, text, plain in zip(self.names, self.texts, self.plain, strict=True):
+            tidy = _tidy_text(text, name in self.codes, plain)
+            if plain and not single:  # numbers with a point, or empty: already fields
+                columns.append(tidy)
+            else:
+                columns.append(_per_value(tidy, lambda t: _tidy_fields(t, single))[0])
+        yield from _body(columns, ",", "\n")
+
+
 def excel_csv_chunks(frame: pd.DataFrame, code_columns: Iterable[str] | None = None
                      ) -> Iterator[bytes]:
     """``excel_csv`` as blocks of bytes (the header first), made a block of rows at a
     time: a national table is never held as one text."""
-    codes = _code_columns(frame, code_columns)
-    header = ";".join(csv_field(str(c)) for c in frame.columns)
-    yield "\ufeff".encode() + (header + "\r\n").encode("utf-8")
-    if len(frame):
-        columns = [_per_value(_column(frame[c]), lambda t, code=str(c) in codes:
-                              _excel_fields(t, code))[0] for c in frame.columns]
-        yield from _body(columns, ";", "\r\n")
+    return _Prepared(frame, code_columns).excel_chunks()
 
 
 def excel_csv(frame: pd.DataFrame, code_columns: Iterable[str] | None = None) -> bytes:
@@ -266,10 +305,7 @@ def excel_csv(frame: pd.DataFrame, code_columns: Iterable[str] | None = None) ->
 
 def neutralised_cells(frame: pd.DataFrame, code_columns: Iterable[str] | None = None) -> int:
     """How many cells (headers included) ``excel_csv`` writes with the ``'`` prefix."""
-    codes = _code_columns(frame, code_columns)
-    count = sum(neutralise(str(c)) != str(c) for c in frame.columns)
-    return count + sum(_per_value(_column(frame[c]), lambda t, code=str(c) in codes:
-                                  _excel_fields(t, code))[1] for c in frame.columns)
+    return _Prepared(frame, code_columns).neutralised
 
 
 # --- the machine-readable flavour ---------------------------------------------------------
@@ -315,6 +351,29 @@ def _map_text(column: pa.Array, function) -> pa.Array:
     return function(column)
 
 
+def _plain_code(text: pa.Array) -> pa.Array:
+    return pc.if_else(_fullmatch(text, ZERO_CODE_TEXT.pattern),
+                      pc.utf8_slice_codeunits(text, 2, -1), text)
+
+
+def _to_point(text: pa.Array) -> pa.Array:
+    return pc.replace_substring(text, ",", ".")
+
+
+def _tidy_text(column: pa.Array, code: bool, plain: bool = False) -> pa.Array:
+    """A column's cells as the tidy copy holds them (``machine_readable``); ``plain``: the
+    Excel pass found every value to be one of our numbers or empty."""
+    if code:
+        return _map_text(column, _plain_code)
+    if plain:
+        values = column.dictionary if isinstance(column, pa.DictionaryArray) else column
+        has_comma = bool(pc.any(pc.match_substring(values, ",")).as_py())
+        return _map_text(column, _to_point) if has_comma else column
+    if _decimal_comma_column(_used(column)):
+        return _map_text(column, _to_point)
+    return column
+
+
 def machine_readable(frame: pd.DataFrame, code_columns: Iterable[str] | None = None
                      ) -> pd.DataFrame:
     r"""The cells of an Excel-ready frame as a program reads them (a new frame).
@@ -330,16 +389,8 @@ def machine_readable(frame: pd.DataFrame, code_columns: Iterable[str] | None = N
     out = pd.DataFrame(index=frame.index)
     for col in frame.columns:
         column = _column(frame[col])
-        if str(col) in codes:
-            def plain(t: pa.Array) -> pa.Array:
-                return pc.if_else(_fullmatch(t, ZERO_CODE_TEXT.pattern),
-                                  pc.utf8_slice_codeunits(t, 2, -1), t)
-            out[col] = _as_series(_map_text(column, plain), frame.index)
-        elif _decimal_comma_column(_used(column)):
-            out[col] = _as_series(_map_text(column, lambda t: pc.replace_substring(t, ",", ".")),
-                                  frame.index)
-        else:
-            out[col] = frame[col]
+        tidy = _tidy_text(column, str(col) in codes)
+        out[col] = frame[col] if tidy is column else _as_series(tidy, frame.index)
     return out
 
 
@@ -372,11 +423,14 @@ def csv_pair_chunks(name: str, excel_frame: pd.DataFrame,
                     code_columns: Iterable[str] | None = None
                     ) -> Iterator[tuple[str, Iterable[bytes]]]:
     """``csv_pair`` as ``(path, blocks of bytes)``: each file is made while it is written."""
-    tidy = machine_readable(excel_frame, code_columns) if tidy_frame is None else tidy_frame
-    if list(map(str, tidy.columns)) != list(map(str, excel_frame.columns)):
+    if tidy_frame is not None and list(map(str, tidy_frame.columns)) != list(
+            map(str, excel_frame.columns)):
         raise ValueError(f"{name}: den maskinläsbara filen ska ha samma kolumner som Excel-filen")
-    yield f"{EXPORT_DIR}/{name}.csv", excel_csv_chunks(excel_frame, code_columns)
-    yield f"{EXPORT_DIR}/{MACHINE_DIR}/{name}.csv", tidy_csv_chunks(tidy)
+    prepared = excel_frame if isinstance(excel_frame, _Prepared) else _Prepared(excel_frame,
+                                                                                 code_columns)
+    yield f"{EXPORT_DIR}/{name}.csv", prepared.excel_chunks()
+    yield f"{EXPORT_DIR}/{MACHINE_DIR}/{name}.csv", (
+        prepared.tidy_chunks() if tidy_frame is None else tidy_csv_chunks(tidy_frame))
 
 
 def csv_pair(name: str, excel_frame: pd.DataFrame, tidy_frame: pd.DataFrame | None = None,
@@ -678,12 +732,12 @@ def iter_export_files(estimates: pd.DataFrame, changes: pd.DataFrame, *, setting
                                                  "Grupp": "gruppen (t.ex. Kvinna, 16-24)"}))
     for name, make, title, desc in exports:
         frame = make()
-        codes = [c for c in CODE_COLUMNS if c in frame.columns]
-        yield from csv_pair_chunks(name, frame, code_columns=codes)
-        yield f"{EXPORT_DIR}/{name}_dataordlista.txt", data_dictionary(
-            title, frame, desc, years=years, settings=settings, source=source,
-            neutralised=neutralised_cells(frame, codes))
-        del frame
+        prepared = _Prepared(frame, [c for c in CODE_COLUMNS if c in frame.columns])
+        dictionary = data_dictionary(title, frame, desc, years=years, settings=settings,
+                                     source=source, neutralised=prepared.neutralised)
+        del frame  # the prepared cells are all the files need
+        yield from csv_pair_chunks(name, prepared)
+        yield f"{EXPORT_DIR}/{name}_dataordlista.txt", dictionary
     if evaluation is not None and len(evaluation):
         yield from promise_files(evaluation, settings=settings, demo=demo).items()
     yield f"{EXPORT_DIR}/{MACHINE_DIR}/{MACHINE_README}", MACHINE_README_TEXT.encode("utf-8")

@@ -33,6 +33,9 @@ once, on its share "stort problem".
 
 from __future__ import annotations
 
+import os
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -177,6 +180,7 @@ def _index_sets(problem_items: list[str], codebook: Codebook,
     return sets + common
 
 
+ESTIMATE_THREADS = max(1, min(2, os.cpu_count() or 1))  # indicators estimated at once
 _INDEX_CHUNK = 1 << 18  # rows per block when averaging problem scores (bounded memory)
 
 
@@ -335,22 +339,35 @@ def estimate_tables(responses: pd.DataFrame, register: pd.DataFrame, *,
     grid = {col: np.zeros(shape, dtype=np.int64 if col in ("n", "df") else np.float64)
             for col in ESTIMATE_COLUMNS}
     designs = [total_design] + [d for _, d in group_designs]
-    values = iter_indicator_values(responses, codebook, s.scoring)
-    for i, ((indicator, item, kind, value), planned) in enumerate(zip(values, plan,
-                                                                     strict=True)):
-        if (indicator, item, kind) != planned:
-            raise RuntimeError(f"indikatorerna kom i oväntad ordning: {planned}")
-        if progress and (i + 1) % 20 == 0:
-            progress(f"  skattningar {i + 1}/{len(plan)}")
+
+    def estimate(i: int, kind: str, value: np.ndarray, grid: dict = grid) -> None:
         levels = area_design.estimate_arrays(value, kind=kind, level=s.level, also=designs,
                                              via=via)
-        del value
         offset = 0
         for arrays in levels:
             rows = np.arange(offset, offset + len(arrays["n"]))
             for col in ESTIMATE_COLUMNS:
-                grid[col][rows, i] = arrays[col]
+                grid[col][rows, i] = arrays[col]  # column i: no other indicator writes it
             offset += len(arrays["n"])
+
+    # The indicators are estimated on a few threads (numpy releases the GIL in most of the
+    # work), at most ESTIMATE_THREADS values in flight; every number is the same as one at
+    # a time, as each indicator's arithmetic is unchanged.
+    values = iter_indicator_values(responses, codebook, s.scoring)
+    with ThreadPoolExecutor(ESTIMATE_THREADS) as pool:
+        running: deque = deque()
+        for i, ((indicator, item, kind, value), planned) in enumerate(zip(values, plan,
+                                                                         strict=True)):
+            if (indicator, item, kind) != planned:
+                raise RuntimeError(f"indikatorerna kom i oväntad ordning: {planned}")
+            if progress and (i + 1) % 20 == 0:
+                progress(f"  skattningar {i + 1}/{len(plan)}")
+            running.append(pool.submit(estimate, i, kind, value))
+            del value
+            while len(running) >= ESTIMATE_THREADS:
+                running.popleft().result()
+        for job in running:
+            job.result()
     keep = np.flatnonzero(grid["n"].ravel() > 0)
     dom = keep // len(plan)
     ind = keep % len(plan)

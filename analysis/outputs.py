@@ -43,6 +43,7 @@ STAGING_PREFIX = "bygge-"
 OLD_PREFIX = "gammalt-"
 MANIFEST_FILE = "manifest.json"
 KEEP = ("README.md", ".gitkeep")  # committed files in the output folders, carried over
+WRITERS = 2  # threads writing the staged outputs (what they do mostly releases the GIL)
 
 
 def work_dir(paths: ProjectPaths) -> Path:
@@ -161,13 +162,14 @@ class Staging:
     """The staging folder of one build, written file by file while the stages run.
 
     Each output is handed over as soon as a stage returns it and written (its SHA-256
-    taken on the way) by one writer thread, in the order handed over, while the next
-    stages compute: serialising tables and making CSV files (pyarrow, which releases the
-    GIL) overlaps the figures on a second core, and a national build never holds all its
-    files in memory. ``write`` takes bytes, an iterable of byte blocks, or a function
-    returning either; ``write_stream`` a stream of ``(path, data)`` pairs, which the writer
-    thread consumes (a large CSV is made and written a block of rows at a time).
-    ``digests`` waits for the writer and re-raises its error; ``finish`` writes the
+    taken on the way) by ``WRITERS`` writer threads, taking jobs in the order handed over,
+    while the next stages compute: serialising tables and making CSV files (pyarrow, which
+    releases the GIL) overlaps the estimates and the figures, and a national build never
+    holds all its files in memory. ``write`` takes bytes, an iterable of byte blocks, or a
+    function returning either; ``write_stream`` a stream of ``(path, data)`` pairs, which
+    one writer consumes in order (a large CSV is made and written a block of rows at a
+    time). The files do not depend on which thread wrote them. ``digests`` waits for the
+    writers and re-raises their first error; ``finish`` writes the
     manifest last. A failed build ``discard``s the folder; a killed one leaves it to the
     next build's ``recover`` (no journal: removed). With ``dry_run`` nothing is written,
     only hashed.
@@ -180,7 +182,7 @@ class Staging:
         self._open = False
         self._digests: dict[str, dict[str, str]] = {"processed": {}, "reports": {}}
         self._jobs: queue.Queue = queue.Queue()
-        self._thread: threading.Thread | None = None
+        self._threads: list[threading.Thread] = []
         self._error: BaseException | None = None
         self._cancel = threading.Event()
 
@@ -209,10 +211,11 @@ class Staging:
     def write_stream(self, area: str, stream: Iterable[tuple[str, object]]) -> None:
         """Write every ``(key, data)`` of ``stream`` (consumed by the writer thread)."""
         self._ensure_open()
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="trygghet-skrivare",
-                                            daemon=True)
-            self._thread.start()
+        if not self._threads:
+            self._threads = [threading.Thread(target=self._run, name=f"trygghet-skrivare-{k}",
+                                              daemon=True) for k in range(WRITERS)]
+            for thread in self._threads:
+                thread.start()
         self._jobs.put((area, stream))
 
     def _run(self) -> None:
@@ -251,10 +254,11 @@ class Staging:
             yield chunk
 
     def _join(self) -> None:
-        if self._thread is not None:
+        for _ in self._threads:
             self._jobs.put(None)
-            self._thread.join()
-            self._thread = None
+        for thread in self._threads:
+            thread.join()
+        self._threads = []
 
     def digests(self) -> dict[str, dict[str, str]]:
         """Wait until everything handed over is written; ``{area: {key: SHA-256}}``."""

@@ -37,6 +37,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,6 +66,7 @@ from analysis.text import did_you_mean, match_key, normalise_label, suggest
 BASE_COLUMNS = ["respondent_id", "year", "area", "stratum", "weight", "sex", "age_group"]
 SOURCE_COLUMNS = ["source_file", "source_row"]
 CATEGORY_COLUMNS = ["area", "stratum", "sex", "age_group", "source_file"]
+SURVEY_THREADS = max(1, min(2, os.cpu_count() or 1))  # survey files read at once
 REJECTED_FILE = "avvisade_rader.parquet"
 MAX_SUGGESTED_LABELS = 20  # distinct unknown area labels that get their own suggestion
 RESPONSES_FILE = "responses.parquet"
@@ -472,25 +474,32 @@ def load_survey(paths: str | os.PathLike | Iterable[str | os.PathLike], *,
     accepted, rejected, problems, notices, file_errors = [], [], [], [], []
     accounting: dict[str, list[str]] = {}
     read: dict[str, int] = {}
-    for path in files:
+
+    def load(path: Path):
         try:
             table = read_table(path, max_rows=max_rows)
-            ok, bad, probs, notes = _canonicalise(table, register, codebook, mapping, year,
-                                                  max_weight=max_weight,
-                                                  earliest_year=earliest_year,
-                                                  latest_year=latest_year)
+            found = _canonicalise(table, register, codebook, mapping, year,
+                                  max_weight=max_weight, earliest_year=earliest_year,
+                                  latest_year=latest_year)
         except DataError as exc:  # report every file's problems, not only the first file's
-            file_errors.extend(exc.problems)
-            continue
+            return None, 0, exc.problems
         if table.lines is not None and int(table.lines.sum()) != table.data_lines:
             raise RuntimeError(f"radräkningen går inte ihop för {path.name}")
-        accepted.append(ok)
-        rejected.append(bad)
-        problems.extend(probs)
-        notices.extend(notes)
-        accounting[path.name] = list(bad["orsak"])  # one entry per rejected row
-        read[path.name] = len(table.frame)
-        del table
+        return found, len(table.frame), []
+
+    # A few files at a time (parsing and decoding release the GIL); taken in file order.
+    with ThreadPoolExecutor(min(SURVEY_THREADS, len(files))) as pool:
+        for path, (found, n_read, errors) in zip(files, pool.map(load, files), strict=True):
+            if errors:
+                file_errors.extend(errors)
+                continue
+            ok, bad, probs, notes = found
+            accepted.append(ok)
+            rejected.append(bad)
+            problems.extend(probs)
+            notices.extend(notes)
+            accounting[path.name] = list(bad["orsak"])  # one entry per rejected row
+            read[path.name] = n_read
     if file_errors:
         raise DataError(file_errors, title="Trygghetsmätningen kan inte läsas")
     responses = _concat(accepted)
