@@ -11,11 +11,14 @@ its texts do.
 
 from __future__ import annotations
 
+import ctypes
+import io
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 
 def _text(value) -> str | None:
@@ -100,3 +103,58 @@ def as_category(values: pd.Series, text=str) -> pd.Series:
     return pd.Series(pd.Categorical.from_codes(lut[codes] if len(codes) else codes,
                                                categories=pd.Index(categories, dtype="string")),
                      index=values.index)
+
+
+PARQUET_ROWS = 1024 * 1024  # rows per Parquet row group: pyarrow's default
+
+
+def parquet_bytes(frame: pd.DataFrame) -> memoryview:
+    """The table stored as Parquet (zstd), as a view of the bytes: byte for byte
+    ``stored(frame).to_parquet(..., index=False, compression="zstd")``, but converted a row
+    group at a time, so the text of a national table's categoricals is never all made at
+    once. A small table, or
+    one with its own writer (a GeoDataFrame: GeoParquet), is written in one go."""
+    out = io.BytesIO()
+    if type(frame) is not pd.DataFrame or len(frame) <= PARQUET_ROWS:
+        stored(frame).to_parquet(out, index=False, compression="zstd")
+        return out.getbuffer()
+    writer = None
+    for start in range(0, len(frame), PARQUET_ROWS):
+        table = pa.Table.from_pandas(stored(frame.iloc[start:start + PARQUET_ROWS]),
+                                     preserve_index=False)
+        if writer is None:
+            writer = pq.ParquetWriter(out, table.schema, compression="zstd")
+        writer.write_table(table)
+        del table
+    writer.close()
+    return out.getbuffer()  # the written bytes themselves (no copy)
+
+
+def text_isin(values: pd.Series, texts) -> np.ndarray:
+    """Which rows' text (``str(value)``) is one of ``texts``: decided once per distinct
+    value (a categorical's categories), never by turning every row into a string."""
+    wanted = set(texts)
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        hit = np.array([str(c) in wanted for c in values.cat.categories] + [False], dtype=bool)
+        return hit[values.cat.codes.to_numpy()]
+    codes, uniques = pd.factorize(values)
+    hit = np.array([str(u) in wanted for u in uniques] + [False], dtype=bool)
+    return hit[codes]
+
+
+def _malloc_trim():
+    try:
+        return ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc (macOS, Windows, musl)
+        return None
+
+
+_TRIM = _malloc_trim()
+
+
+def release_memory() -> None:
+    """Give memory freed by the finished stage back to the operating system (glibc's
+    ``malloc_trim``; nothing elsewhere). Without it, freed blocks of a national build's
+    temporary arrays stay with the process and count in its memory."""
+    if _TRIM is not None:
+        _TRIM(0)

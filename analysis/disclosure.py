@@ -59,9 +59,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
 from analysis.areas import TOTAL_AREA
+from analysis.compact import take_category
 from analysis.settings import Settings
 from analysis.vocabulary import FLAGS, NARRATIVE, PROPORTION_INDICATORS
 
@@ -91,10 +91,11 @@ AUDIT_COLUMNS = ["year", "area", "breakdown", "group", "indicator", "item", "pub
                  "reason", "n", "numerator"]
 
 
-def _join_reasons(*parts: tuple[np.ndarray, str]) -> pd.api.extensions.ExtensionArray:
+def _join_reasons(*parts: tuple[np.ndarray, str]) -> pd.Categorical:
     """Per row, the texts of the masks that hold, joined with "; " in the given order.
 
-    At most 2**len(parts) distinct texts: each is built once and repeated by its code.
+    At most 2**len(parts) distinct texts: each is built once, and the rows hold codes (a
+    categorical, ``analysis.compact``).
     """
     n = len(parts[0][0])
     code = np.zeros(n, dtype=np.int64)
@@ -102,8 +103,7 @@ def _join_reasons(*parts: tuple[np.ndarray, str]) -> pd.api.extensions.Extension
         code |= np.asarray(mask, dtype=bool).astype(np.int64) << bit
     texts = ["; ".join(text for bit, (_, text) in enumerate(parts) if c >> bit & 1)
              for c in range(1 << len(parts))]
-    return pd.array(pa.array(texts, type=pa.large_string()).take(pa.array(code)),
-                    dtype="string")
+    return take_category(texts, code)
 
 
 def _codes(*columns) -> np.ndarray:

@@ -136,10 +136,13 @@ def _column(values: pd.Series) -> pa.Array:
         dictionary = pa.array(list(categories) + [""], type=_LARGE)
         indices = np.where(codes < 0, len(dictionary) - 1, codes).astype(np.int32)
         return pa.DictionaryArray.from_arrays(pa.array(indices), dictionary)
-    text = pa.array(values.astype("string").fillna("").array)
+    values = values.astype("string")
+    if values.hasnans:
+        values = values.fillna("")
+    text = pa.array(values.array)  # the string array's own buffers (no copy)
     if isinstance(text, pa.ChunkedArray):
         text = text.combine_chunks()
-    return text.cast(_LARGE)
+    return text if text.type == _LARGE else text.cast(_LARGE)
 
 
 def _fullmatch(text: pa.Array, pattern: str) -> pa.Array:
@@ -220,14 +223,18 @@ def _per_value(column: pa.Array, fields) -> tuple[pa.Array, int, bool]:
 CHUNK_ROWS = 1 << 18  # rows per block of a CSV body (bounded memory at any size)
 
 
-def _body(columns: list[pa.Array], sep: str, end: str) -> Iterator[bytes]:
+def _body(columns: list[pa.Array], sep: str, end: str,
+          transforms: list | None = None) -> Iterator[bytes]:
     """The lines of the fields, a block of rows at a time: fields joined by ``sep``, each
-    line ending with ``end``."""
+    line ending with ``end``. ``transforms``: per column None or a function applied to
+    each block of it (so a rewritten copy of a long column is never held whole)."""
     n = len(columns[0]) if columns else 0
+    transforms = transforms or [None] * len(columns)
     for start in range(0, n, CHUNK_ROWS):
         part = [c.slice(start, CHUNK_ROWS) for c in columns]
         part = [c.dictionary.take(c.indices) if isinstance(c, pa.DictionaryArray) else c
                 for c in part]
+        part = [c if f is None else f(c) for c, f in zip(part, transforms, strict=True)]
         lines = (pc.binary_join_element_wise(*part, _lit(sep)) if len(part) > 1 else part[0])
         lines = pc.binary_join_element_wise(lines, _lit(""), _lit(end))
         del part
@@ -271,14 +278,20 @@ class _Prepared:
         yield (",".join(header.to_pylist()) + "\n").encode("utf-8")
         if not self.n_rows:
             return
-        columns = []
+        columns, transforms = [], []
         for name, text, plain in zip(self.names, self.texts, self.plain, strict=True):
+            if plain and not single and name not in self.codes \
+                    and not isinstance(text, pa.DictionaryArray):
+                # our numbers, or empty: fields as they are, with a decimal point (made a
+                # block at a time)
+                columns.append(text)
+                transforms.append(_to_point if _has_comma(text) else None)
+                continue
             tidy = _tidy_text(text, name in self.codes, plain)
-            if plain and not single:  # numbers with a point, or empty: already fields
-                columns.append(tidy)
-            else:
-                columns.append(_per_value(tidy, lambda t: _tidy_fields(t, single))[0])
-        yield from _body(columns, ",", "\n")
+            columns.append(tidy if plain and not single else
+                           _per_value(tidy, lambda t: _tidy_fields(t, single))[0])
+            transforms.append(None)
+        yield from _body(columns, ",", "\n", transforms)
 
 
 def excel_csv_chunks(frame: pd.DataFrame, code_columns: Iterable[str] | None = None
@@ -356,6 +369,10 @@ def _plain_code(text: pa.Array) -> pa.Array:
                       pc.utf8_slice_codeunits(text, 2, -1), text)
 
 
+def _has_comma(text: pa.Array) -> bool:
+    return bool(pc.any(pc.match_substring(text, ",")).as_py())
+
+
 def _to_point(text: pa.Array) -> pa.Array:
     return pc.replace_substring(text, ",", ".")
 
@@ -367,8 +384,7 @@ def _tidy_text(column: pa.Array, code: bool, plain: bool = False) -> pa.Array:
         return _map_text(column, _plain_code)
     if plain:
         values = column.dictionary if isinstance(column, pa.DictionaryArray) else column
-        has_comma = bool(pc.any(pc.match_substring(values, ",")).as_py())
-        return _map_text(column, _to_point) if has_comma else column
+        return _map_text(column, _to_point) if _has_comma(values) else column
     if _decimal_comma_column(_used(column)):
         return _map_text(column, _to_point)
     return column
@@ -716,6 +732,17 @@ def iter_export_files(estimates: pd.DataFrame, changes: pd.DataFrame, *, setting
     is turned into text only when its turn comes, and its blocks are made while the caller
     writes them (consume each file before asking for the next). At national scale the
     build so never holds more than one table's text, a block of rows at a time."""
+    for stream in export_streams(estimates, changes, settings=settings, demo=demo,
+                                 evaluation=evaluation, breakdowns=breakdowns):
+        yield from stream
+
+
+def export_streams(estimates: pd.DataFrame, changes: pd.DataFrame, *, settings: Settings,
+                   demo: bool, evaluation: pd.DataFrame | None = None,
+                   breakdowns: pd.DataFrame | None = None
+                   ) -> list[Iterator[tuple[str, bytes | Iterable[bytes]]]]:
+    """``iter_export_files`` as independent streams, one per exported table (and one for
+    the rest): the build writes them on its writer threads side by side."""
     years = sorted(int(y) for y in estimates["year"].unique())
     source = ("syntetiska demodata (inte verkliga svar)" if demo
               else "polisens trygghetsmätning, kommunens leverans")
@@ -730,7 +757,8 @@ def iter_export_files(estimates: pd.DataFrame, changes: pd.DataFrame, *, setting
                         "Skattningar för hela kommunen efter kön och åldersgrupp",
                         ESTIMATE_DESCRIPTIONS | {"Redovisas efter": "kön eller åldersgrupp",
                                                  "Grupp": "gruppen (t.ex. Kvinna, 16-24)"}))
-    for name, make, title, desc in exports:
+
+    def table_files(name, make, title, desc):
         frame = make()
         prepared = _Prepared(frame, [c for c in CODE_COLUMNS if c in frame.columns])
         dictionary = data_dictionary(title, frame, desc, years=years, settings=settings,
@@ -738,9 +766,13 @@ def iter_export_files(estimates: pd.DataFrame, changes: pd.DataFrame, *, setting
         del frame  # the prepared cells are all the files need
         yield from csv_pair_chunks(name, prepared)
         yield f"{EXPORT_DIR}/{name}_dataordlista.txt", dictionary
-    if evaluation is not None and len(evaluation):
-        yield from promise_files(evaluation, settings=settings, demo=demo).items()
-    yield f"{EXPORT_DIR}/{MACHINE_DIR}/{MACHINE_README}", MACHINE_README_TEXT.encode("utf-8")
+
+    def the_rest():
+        if evaluation is not None and len(evaluation):
+            yield from promise_files(evaluation, settings=settings, demo=demo).items()
+        yield f"{EXPORT_DIR}/{MACHINE_DIR}/{MACHINE_README}", MACHINE_README_TEXT.encode("utf-8")
+
+    return [table_files(*export) for export in exports] + [the_rest()]
 
 
 # --- medborgarlöften ---------------------------------------------------------------------------

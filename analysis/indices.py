@@ -399,21 +399,25 @@ def estimate_tables(responses: pd.DataFrame, register: pd.DataFrame, *,
     })
     audit = audit_table(audit_keys, data["n"][rows], data["numerator"][rows],
                         cells.published[rows], flags.reason[rows])
-    del audit_keys
+    published = cells.published
+    del audit_keys, cells
     # the published rows: areas and the kommun (estimates), groups (breakdowns)
     kind = doms["kind"][dom]
     ind_rank = _ranks([f"{v[0]}\x00{v[1]}" for v in plan])[ind]  # (indicator, item) as texts
     main = np.flatnonzero(kind < 2)
     main = main[np.lexsort((ind_rank[main], doms["sort"][dom[main]]))]
-    groups = np.flatnonzero((kind == 2) & cells.published)
+    groups = np.flatnonzero((kind == 2) & published)
     groups = groups[np.lexsort((ind_rank[groups], doms["sort"][dom[groups]]))]
+    del kind, ind_rank, published
     dom_names = _area_names(register, pd.Series(doms["area"], dtype="string"),
                             pd.Series(doms["year"]))
     versions = area_versions(register, pd.Series(doms["area"], dtype="string"),
                              pd.Series(doms["year"]))
     dom_versions = versions.mask(pd.Series(doms["area"]) == TOTAL_AREA, TOTAL_AREA)
-    tables = []
-    for rows, with_groups in ((main, False), (groups, True)):
+    tables = {}
+    # the small table first: the main one then takes each column's values from ``data``
+    # as the last user (memory at national scale)
+    for rows, with_groups in ((groups, True), (main, False)):
         d, i = dom[rows], ind[rows]
         table = pd.DataFrame(index=pd.RangeIndex(len(rows)))
         table["year"] = doms["year"][d]
@@ -427,7 +431,7 @@ def estimate_tables(responses: pd.DataFrame, register: pd.DataFrame, *,
         table["item"] = _take_text([v[1] for v in plan], i)
         hidden = flags.suppressed[rows]
         for col in ESTIMATE_COLUMNS:
-            values = data[col][rows]
+            values = data.pop(col)[rows] if not with_groups else data[col][rows]
             if col == "numerator":
                 table[col] = pd.arrays.IntegerArray(np.nan_to_num(values).astype("int64"),
                                                     np.isnan(values) | hidden)
@@ -442,9 +446,8 @@ def estimate_tables(responses: pd.DataFrame, register: pd.DataFrame, *,
         table["uncertain"] = flags.uncertain[rows]
         table["flag_reason"] = flags.flag_reason[rows]
         table["index_items"] = _index_items_column(table, item_sets)
-        tables.append(table)
-    del data
-    return EstimateTables(tables[0], tables[1], audit)
+        tables[with_groups] = table
+    return EstimateTables(tables[False], tables[True], audit)
 
 
 def _has_groups(responses: pd.DataFrame, column: str) -> bool:
@@ -505,20 +508,24 @@ def _domains(area_design: DomainDesign, total_design: DomainDesign,
 
 
 def _index_items_column(table: pd.DataFrame, item_sets: dict[tuple[int, str], tuple[str, ...]]
-                        ) -> pd.api.extensions.ExtensionArray:
+                        ) -> pd.Categorical:
     """For problemindex rows, the questions the index is averaged over that year (codes
-    joined by ","); missing for other rows."""
+    joined by ","); missing for other rows. Looked up once per distinct (year, item)."""
     rows = np.flatnonzero((table["indicator"] == "problemindex").to_numpy(dtype=bool))
     texts = sorted(set(",".join(v) for v in item_sets.values()))
     code = np.full(len(table), -1, dtype=np.int64)
     if len(rows) and item_sets:
         position = {t: i for i, t in enumerate(texts)}
-        keys = pd.MultiIndex.from_tuples(list(item_sets), names=["year", "item"])
-        values = np.array([position[",".join(v)] for v in item_sets.values()], dtype=np.int64)
-        wanted = pd.MultiIndex.from_arrays([table["year"].to_numpy(dtype="int64")[rows],
-                                            table["item"].astype(str).to_numpy()[rows]])
-        found = keys.get_indexer(wanted)
-        code[rows] = np.where(found >= 0, values[found], -1)
+        item_codes = codes_of(table["item"])[rows]
+        items = (table["item"].cat.categories if isinstance(table["item"].dtype,
+                                                            pd.CategoricalDtype)
+                 else pd.factorize(table["item"])[1])
+        years = table["year"].to_numpy(dtype="int64")[rows]
+        pairs, first = np.unique(np.c_[years, item_codes], axis=0, return_inverse=True)
+        found = np.array([position.get(",".join(item_sets.get((int(y), str(items[c])), ())),
+                                       -1) if c >= 0 else -1 for y, c in pairs],
+                         dtype=np.int64)
+        code[rows] = found[first.ravel()]
     return _take_text(texts, code, missing=code < 0)
 
 

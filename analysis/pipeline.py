@@ -10,7 +10,6 @@ file and swaps the output folders in as a whole (one build at a time, all or not
 
 from __future__ import annotations
 
-import io
 import json
 import platform
 from collections.abc import Callable, Iterable, Sequence
@@ -22,7 +21,7 @@ import pandas as pd
 
 from analysis import __version__
 from analysis.codebook import load_codebook
-from analysis.compact import stored
+from analysis.compact import parquet_bytes, release_memory
 from analysis.files import list_delivery, sha256_file
 from analysis.outputs import Staging, build_lock, check_writable, recover, swap_in
 from analysis.paths import (
@@ -94,12 +93,10 @@ def plan(stages: Sequence[Stage] = STAGES, selected: Iterable[str] | None = None
     return stages
 
 
-def _serialise(obj: pd.DataFrame | bytes) -> bytes:
+def _serialise(obj: pd.DataFrame | bytes) -> bytes | memoryview:
     if isinstance(obj, bytes):
         return obj
-    buf = io.BytesIO()
-    stored(obj).to_parquet(buf, index=False, compression="zstd")
-    return buf.getvalue()
+    return parquet_bytes(obj)
 
 
 def _versions() -> dict[str, str]:
@@ -139,9 +136,11 @@ def _run_stages(planned: list[Stage], ctx: BuildContext, staging: Staging) -> _C
                 ctx.tables[key] = table
         for key, table in sorted(result.outputs.items()):
             staging.write("processed", key, lambda t=table: _serialise(t))
-        reports = result.reports.items() if isinstance(result.reports, dict) else result.reports
-        staging.write_stream("reports", reports)
-        result.outputs, result.reports = {}, {}
+        staging.write_stream("reports", result.reports.items())
+        for stream in result.streams:
+            staging.write_stream("reports", stream)
+        result.outputs, result.reports, result.streams = {}, {}, []
+        release_memory()
         out.inputs.extend(result.inputs)
         out.accounting.update(result.accounting)
         out.notes.extend(result.notes)

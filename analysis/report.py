@@ -33,6 +33,7 @@ from analysis import narrative as nv
 from analysis.areas import TOTAL_AREA, area_order
 from analysis.breakdown import breakdown_note, breakdown_tables
 from analysis.codebook import load_codebook
+from analysis.compact import text_isin
 from analysis.crime.present import crime_section, sources_row
 from analysis.formatting import sv_count, sv_number, sv_percent
 from analysis.official import REFERENCE_CAVEAT, reference_levels
@@ -787,7 +788,7 @@ def focus_areas(tables: dict, year: int, limit: int) -> tuple[dict, str | None]:
         for key in (name, f"{name}.parquet"):
             frame = out.get(key)
             if frame is not None and "area" in frame:
-                out[key] = frame[frame["area"].astype(str).isin(chosen)]
+                out[key] = frame[text_isin(frame["area"], chosen)]
     note = (f"Underlaget har {sv_count(n_areas)} områden {year}. Lägesbilden visar de "
             f"{limit} med högst problemindex och hela underlaget; alla områden finns i "
             "CSV-filerna i reports/csv/.")

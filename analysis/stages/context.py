@@ -31,15 +31,16 @@ class StageError(RuntimeError):
 class StageResult:
     """A stage's outputs (file name under ``data/processed/`` -> table or bytes), the raw
     files it read, its row accounting (``{name: {"lasta": n, ...}}``), notes for the
-    manifest, and files for ``reports/`` (path relative to ``reports/`` -> bytes; or a stream of
-    ``(path, bytes or blocks of bytes)`` pairs, each file made while the build writes it)."""
+    manifest, and files for ``reports/`` (path relative to ``reports/`` -> bytes), and ``streams`` of more
+    such files, ``(path, bytes or blocks of bytes)`` pairs made while the build writes them
+    (independent streams are written side by side)."""
 
     outputs: dict[str, pd.DataFrame | bytes] = field(default_factory=dict)
     inputs: list[Path] = field(default_factory=list)
     accounting: dict[str, dict] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
-    reports: dict[str, bytes] | Iterable[tuple[str, bytes | Iterable[bytes]]] = field(
-        default_factory=dict)
+    reports: dict[str, bytes] = field(default_factory=dict)
+    streams: list[Iterable[tuple[str, bytes | Iterable[bytes]]]] = field(default_factory=list)
 
 
 @dataclass

@@ -8,27 +8,25 @@
 
 from __future__ import annotations
 
-import itertools
-
 from analysis import tables as T
-from analysis.exports import crime_files, iter_export_files
+from analysis.exports import crime_files, export_streams
 from analysis.stages.context import BuildContext, Stage, StageResult
 
 USES = (T.PROMISE_EVALUATION, T.CRIME_RATES, T.CRIME_COMPARISONS, T.BREAKDOWNS)
 
 
 def run(ctx: BuildContext) -> StageResult:
-    reports = iter_export_files(ctx.need(T.ESTIMATES), ctx.need(T.CHANGES),
-                                settings=ctx.settings, demo=ctx.demo,
-                                evaluation=ctx.maybe(T.PROMISE_EVALUATION),
-                                breakdowns=ctx.maybe(T.BREAKDOWNS))
+    streams = export_streams(ctx.need(T.ESTIMATES), ctx.need(T.CHANGES),
+                             settings=ctx.settings, demo=ctx.demo,
+                             evaluation=ctx.maybe(T.PROMISE_EVALUATION),
+                             breakdowns=ctx.maybe(T.BREAKDOWNS))
     rates = ctx.maybe(T.CRIME_RATES)
     if rates is not None and len(rates):
-        crime = crime_files(rates, ctx.maybe(T.CRIME_COMPARISONS), settings=ctx.settings,
-                            demo=ctx.demo)
-        reports = itertools.chain(reports, crime.items())
-    # a stream of (path, bytes or blocks): the build writes each file while it is made
-    return StageResult(reports=reports)
+        streams.append(iter(crime_files(rates, ctx.maybe(T.CRIME_COMPARISONS),
+                                        settings=ctx.settings, demo=ctx.demo).items()))
+    # streams of (path, bytes or blocks): the build writes each file while it is made, the
+    # streams side by side
+    return StageResult(streams=streams)
 
 
 STAGE = Stage("exports", "CSV för Örat mot marken", run, needs=(T.ESTIMATES, T.CHANGES),
