@@ -483,12 +483,21 @@ filerna i ett program för data; för Excel finns Excel-filen i reports/csv/.
 """
 
 
+def _factorized(values: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """Codes and distinct texts of a text column (a categorical's own codes; -1 missing)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return values.cat.codes.to_numpy().astype(np.int64), [str(c) for c in
+                                                              values.cat.categories]
+    codes, uniques = pd.factorize(values.astype("string"), sort=False)
+    return codes.astype(np.int64), [str(u) for u in uniques]
+
+
 def _item_labels(codebook: Codebook, indicators: pd.Series, items: pd.Series) -> pd.Series:
     """The Swedish label of each row's item: a question, or (for problemindex) a group of
     questions. Item and group codes can coincide ("missbruk"), so the indicator decides.
     A categorical (each distinct pair is labelled once)."""
-    ind_codes, ind_values = pd.factorize(indicators.astype("string"), sort=False)
-    item_codes, item_values = pd.factorize(items.astype("string"), sort=False)
+    ind_codes, ind_values = _factorized(indicators)
+    item_codes, item_values = _factorized(items)
     pair = ind_codes.astype(np.int64) * max(len(item_values), 1) + item_codes
     codes, uniques = pd.factorize(pair, sort=False)
     labels = [codebook.label(item_values[u % max(len(item_values), 1)],

@@ -145,25 +145,29 @@ def _distinct(digits: np.ndarray) -> list[int]:
 def decimal_text(units: np.ndarray, decimals: np.ndarray, ok: np.ndarray) -> pa.Array:
     """``units`` (whole numbers of ``10**-decimals``) as text with a decimal comma: 125 with
     one decimal is ``12,5``, -5 with two ``-0,05``; ``""`` where ``ok`` is False."""
-    empty = pa.scalar("", pa.large_string())
     if len(units) == 0:
         return pa.array([], type=pa.large_string())
+    text_type = pa.string()  # (pyarrow casts numbers to it several times faster)
     decimals = np.asarray(decimals, dtype=np.int64)
     scale = 10 ** decimals
     mag = np.abs(units)
-    whole = pc.cast(pa.array(mag // scale), pa.large_string())
-    frac = pc.cast(pa.array(mag % scale), pa.large_string())
+    whole = pc.cast(pa.array(mag // scale), text_type)
+    frac = pc.cast(pa.array(mag % scale), text_type)
     text = whole
     for d in _distinct(decimals):
         if d <= 0:
             continue
-        joined = pc.binary_join_element_wise(whole, pc.utf8_lpad(frac, width=d, padding="0"),
-                                             pa.scalar(",", pa.large_string()))
+        joined = pc.binary_join_element_wise(whole, pc.ascii_lpad(frac, width=d, padding="0"),
+                                             pa.scalar(",", text_type))
         text = pc.if_else(pa.array(decimals == d), joined, text) if decimals.ndim else joined
-    text = pc.if_else(pa.array(units < 0),
-                      pc.binary_join_element_wise(pa.scalar("-", pa.large_string()), text, empty),
-                      text)
-    return pc.if_else(pa.array(np.asarray(ok, dtype=bool)), text, empty)
+    negative = units < 0
+    if negative.any():
+        text = pc.if_else(pa.array(negative), pc.binary_join_element_wise(
+            pa.scalar("-", text_type), text, pa.scalar("", text_type)), text)
+    ok = np.asarray(ok, dtype=bool)
+    if not ok.all():
+        text = pc.if_else(pa.array(ok), text, pa.scalar("", text_type))
+    return text.cast(pa.large_string())
 
 
 def csv_int(values: pd.Series) -> pd.Series:

@@ -506,14 +506,16 @@ def load_survey(paths: str | os.PathLike | Iterable[str | os.PathLike], *,
     del accepted
     rejected_frame = pd.concat([r for r in rejected if len(r)] or [_empty_rejected()],
                                ignore_index=True)
-    responses, dup_rejected, dup_problems = _reject_duplicates(responses, codebook)
+    id_rank = _id_rank(responses)
+    responses, dup_rejected, dup_problems, kept = _reject_duplicates(responses, codebook,
+                                                                     id_rank)
     if len(dup_rejected):
         problems.extend(dup_problems)
         rejected_frame = pd.concat([rejected_frame, dup_rejected], ignore_index=True)
         for fname in dup_rejected["fil"]:
             accounting[fname].append(P.DUPLICATE_ID)
     accounting = {f: P.row_accounting(read[f], reasons, f) for f, reasons in accounting.items()}
-    responses = _sorted(responses)
+    responses = _sorted(responses, id_rank[kept])
     responses["year"] = responses["year"].astype("int64")
     rejected_frame = rejected_frame.sort_values(["fil", "rad"], ignore_index=True)
     return SurveyDelivery(responses, rejected_frame, problems, notices, accounting, files)
@@ -531,24 +533,46 @@ def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def _sorted(responses: pd.DataFrame) -> pd.DataFrame:
-    """Rows by year, area, respondent id (unique after the duplicate check).
-
-    Area categories are sorted, so their codes order as the codes' text does; the ids are
-    ranked once (pyarrow sorts text by UTF-8 bytes, i.e. by code point, as Python does).
-    """
+def _id_rank(responses: pd.DataFrame) -> np.ndarray:
+    """Each respondent id's rank among the distinct ids (pyarrow sorts text by UTF-8 bytes,
+    i.e. by code point, as Python does): equal ids, equal ranks."""
     ids = pa.array(responses["respondent_id"].array)
-    id_rank = pc.rank(ids, sort_keys="ascending", tiebreaker="dense").to_numpy()
+    if isinstance(ids, pa.ChunkedArray):
+        ids = ids.combine_chunks()
+    return pc.rank(ids, sort_keys="ascending", tiebreaker="dense").to_numpy().astype(np.int64)
+
+
+def _sorted(responses: pd.DataFrame, id_rank: np.ndarray) -> pd.DataFrame:
+    """Rows by year, area, respondent id (unique after the duplicate check; ``id_rank``
+    from ``_id_rank``).
+
+    Area categories are sorted, so their codes order as the codes' text does.
+    """
     order = np.lexsort((id_rank, responses["area"].cat.codes.to_numpy(),
                         responses["year"].to_numpy(dtype="int64")))
     return responses.take(order).reset_index(drop=True)
 
 
-def _reject_duplicates(responses: pd.DataFrame, codebook: Codebook
-                       ) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem]]:
-    dup = responses.duplicated(["year", "respondent_id"], keep=False).to_numpy()
+def _duplicated(year: np.ndarray, id_rank: np.ndarray) -> np.ndarray:
+    """The rows whose (year, respondent id) occurs more than once (every occurrence)."""
+    if not len(year):
+        return np.zeros(0, dtype=bool)
+    year = year - year.min()
+    key = year * (int(id_rank.max()) + 1) + id_rank
+    order = np.argsort(key, kind="stable")
+    same = key[order][1:] == key[order][:-1]
+    dup = np.empty(len(key), dtype=bool)
+    dup[order] = np.r_[same, False] | np.r_[False, same]
+    return dup
+
+
+def _reject_duplicates(responses: pd.DataFrame, codebook: Codebook, id_rank: np.ndarray
+                       ) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem], np.ndarray]:
+    """The rows without a duplicated (year, id), the rejected rows, their problems, and
+    which rows were kept."""
+    dup = _duplicated(responses["year"].to_numpy(dtype="int64"), id_rank)
     if not dup.any():
-        return responses, pd.DataFrame(), []
+        return responses, pd.DataFrame(), [], ~dup
     d = responses[dup]
     years, ids = d["year"].tolist(), d["respondent_id"].tolist()
     files, rows = d["source_file"].astype("string").tolist(), d["source_row"].tolist()
@@ -568,7 +592,7 @@ def _reject_duplicates(responses: pd.DataFrame, codebook: Codebook
         "year": d["year"].astype("string").to_numpy(),
         "area": d["area"].astype("string").to_numpy(),
     })
-    return responses[~dup].reset_index(drop=True), rejected, problems
+    return responses[~dup].reset_index(drop=True), rejected, problems, ~dup
 
 
 def stored_responses(responses: pd.DataFrame) -> pd.DataFrame:
