@@ -276,10 +276,7 @@ class DomainDesign:
                                                                           na_value=np.nan)
         if y.shape[0] != self.n_rows:
             raise ValueError("values must have one entry per row of the design")
-        m = ~np.isnan(y)
-        if kind == "proportion":
-            if ((y != 0.0) & (y != 1.0) & m).any():
-                raise ValueError("kind='proportion' needs a 0/1 variable")
+        m = y == y  # has a value (NaN is not equal to itself)
         # One pass per sum over the (domain, stratum) cells; rows without a value get
         # weight 0. With the cell sums, z never has to be formed row by row:
         #   sum_c z   = (sum_c w y - R sum_c w) / W
@@ -288,11 +285,17 @@ class DomainDesign:
         # to rounding (every formula above is shift-invariant). A proportion is not
         # shifted: its values are 0 and 1, and unshifted a domain of only 0s (1s) gives
         # R exactly 0 (1) and V exactly 0.
-        shift = float(np.mean(y[m])) if m.any() and kind == "mean" else 0.0
-        yc = y - shift
-        yc[~m] = 0.0
+        if kind == "mean":
+            shift = float(np.mean(y[m])) if m.any() else 0.0
+            yc = y - shift
+            yc[~m] = 0.0
+        else:  # y itself (y - 0.0 is y, bit for bit), 0 where missing
+            shift = 0.0
+            yc = np.where(m, y, 0.0)
+            if ((yc != 0.0) & (yc != 1.0)).any():
+                raise ValueError("kind='proportion' needs a 0/1 variable")
         w = self.w * m  # exactly w where there is a value, +0.0 elsewhere
-        terms = _RowTerms.of(m, w, yc, np.where(m, y, 0.0) if kind == "proportion" else None,
+        terms = _RowTerms.of(m, w, yc, yc if kind == "proportion" else None,
                              hashlib.blake2b(np.packbits(m).tobytes(), digest_size=16).digest())
         sums = self._cell_sums(terms)
         out = [self._finish(sums, shift, kind, level, df_rule, ci, y)]

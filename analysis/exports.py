@@ -224,7 +224,7 @@ CHUNK_ROWS = 1 << 18  # rows per block of a CSV body (bounded memory at any size
 
 
 def _body(columns: list[pa.Array], sep: str, end: str,
-          transforms: list | None = None) -> Iterator[bytes]:
+          transforms: list | None = None) -> Iterator[memoryview]:
     """The lines of the fields, a block of rows at a time: fields joined by ``sep``, each
     line ending with ``end``. ``transforms``: per column None or a function applied to
     each block of it (so a rewritten copy of a long column is never held whole)."""
@@ -241,7 +241,7 @@ def _body(columns: list[pa.Array], sep: str, end: str,
         # The lines lie one after another in the array's data buffer: that is the block.
         offsets = np.frombuffer(lines.buffers()[1], dtype=np.int64)[
             lines.offset:lines.offset + len(lines) + 1]
-        yield lines.buffers()[2].to_pybytes()[offsets[0]:offsets[-1]]
+        yield memoryview(lines.buffers()[2])[offsets[0]:offsets[-1]]  # no copy
 
 
 class _Prepared:

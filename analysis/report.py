@@ -803,6 +803,16 @@ def report_outputs(tables: dict, *, year: int | None = None, demo: bool,
     est = _table(tables, "estimates")
     year = latest_year(est) if year is None else int(year)
     tables, focus = focus_areas(tables, year, settings.report_max_areas)
+    return focused_report(tables, year=year, focus=focus, demo=demo, settings=settings,
+                          underlag=underlag)
+
+
+def focused_report(tables: dict, *, year: int, focus: str | None, demo: bool,
+                   settings: Settings, underlag: str | None = None
+                   ) -> tuple[dict[str, bytes], list[str]]:
+    """``report_outputs`` after ``focus_areas`` (``focus``: its note, or None): the figures
+    and the page. A function of small tables only, so a build may run it in another
+    process (``analysis.stages.report``)."""
     pngs, notes = report_figures(tables, year=year, demo=demo, settings=settings)
     if focus:
         notes = [focus, *notes]

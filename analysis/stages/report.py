@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import pickle
+import subprocess
+import sys
 from pathlib import Path
 
 from analysis import tables as T
 from analysis.files import list_delivery
+from analysis.outputs import work_dir
 from analysis.paths import (
     AREAS_DIR,
     CRIME_DIR,
@@ -16,8 +21,8 @@ from analysis.paths import (
     VOCABULARY_FILE,
     WALKS_DIR,
 )
-from analysis.processed import DEMO_SOURCE, underlag_line
-from analysis.report import REPORT_FILE, report_outputs
+from analysis.processed import DEMO_SOURCE, latest_year, underlag_line
+from analysis.report import REPORT_FILE, focus_areas, focused_report, report_outputs
 from analysis.settings import SETTINGS_FILE
 from analysis.stages.context import BuildContext, Stage, StageResult
 
@@ -41,17 +46,70 @@ def _delivered(source: Path) -> dict[str, None]:
     return {str(p.relative_to(source)).replace("\\", "/"): None for p in files}
 
 
+# From this many estimate rows (a national build) the figures and the page are made in a
+# separate process: drawing holds Python's GIL, and in this process the writer threads are
+# still turning the big tables into Parquet and CSV. The report's own tables are small
+# (at most ``report_max_areas`` areas), so handing them over is cheap.
+SEPARATE_PROCESS_ROWS = 1_000_000
+# The respondent table's columns the report reads (answers per year and area).
+REPORT_RESPONSE_COLUMNS = ["year", "area"]
+PACKAGE_HOME = Path(__file__).resolve().parents[2]  # where this ``analysis`` package lies
+
+
 def run(ctx: BuildContext) -> StageResult:
     tables = {T.ESTIMATES: ctx.need(T.ESTIMATES)}
     tables |= {name: ctx.maybe(name) for name in USES if ctx.maybe(name) is not None}
     underlag = underlag_line({"kalla": DEMO_SOURCE if ctx.demo else "kommunens filer",
                               "ar": ctx.year, "indata": _delivered(ctx.source)})
-    reports, notes = report_outputs(tables, year=ctx.year, demo=ctx.demo, settings=ctx.settings,
-                                    underlag=underlag)
+    if len(tables[T.ESTIMATES]) < SEPARATE_PROCESS_ROWS:
+        reports, notes = report_outputs(tables, year=ctx.year, demo=ctx.demo,
+                                        settings=ctx.settings, underlag=underlag)
+    else:
+        reports, notes = _in_another_process(tables, ctx, underlag)
     ctx.progress(f"  {len(reports) - 1} figurer och {REPORT_FILE}")
     for note in notes:
         ctx.progress(f"  Obs: {note}")
     return StageResult(reports=reports, notes=notes)
 
 
+def _in_another_process(tables: dict, ctx: BuildContext, underlag: str
+                        ) -> tuple[dict[str, bytes], list[str]]:
+    """``report_outputs`` with the drawing in a fresh Python process (``python -m
+    analysis.stages.report``: nothing of this process's threads, locks or main script is
+    inherited); the same bytes as in this process. The small tables go over as a pickle in
+    the project's work folder, which only this build reads and then removes."""
+    year = latest_year(tables[T.ESTIMATES]) if ctx.year is None else int(ctx.year)
+    small, focus = focus_areas(tables, year, ctx.settings.report_max_areas)
+    small = {name: (table[REPORT_RESPONSE_COLUMNS] if name == T.RESPONSES else table)
+             for name, table in small.items()}
+    folder = work_dir(ctx.paths)
+    task, answer = folder / f"rapport-{os.getpid()}.in", folder / f"rapport-{os.getpid()}.ut"
+    try:
+        with open(task, "wb") as fh:
+            pickle.dump((small, {"year": year, "focus": focus, "demo": ctx.demo,
+                                 "settings": ctx.settings, "underlag": underlag}), fh)
+        run = subprocess.run([sys.executable, "-m", __name__, str(task), str(answer)],
+                             capture_output=True, text=True, cwd=PACKAGE_HOME)
+        if run.returncode != 0:
+            raise RuntimeError("lägesbilden kunde inte ritas i en egen process:\n" + run.stderr)
+        with open(answer, "rb") as fh:
+            return pickle.load(fh)
+    finally:
+        task.unlink(missing_ok=True)
+        answer.unlink(missing_ok=True)
+
+
+def _draw(task: str, answer: str) -> None:
+    """The other process's side of ``_in_another_process``."""
+    with open(task, "rb") as fh:
+        small, options = pickle.load(fh)
+    result = focused_report(small, **options)
+    with open(answer, "wb") as fh:
+        pickle.dump(result, fh)
+
+
 STAGE = Stage("report", "lägesbild och figurer", run, needs=(T.ESTIMATES,), uses=USES, presents=True)
+
+
+if __name__ == "__main__":
+    _draw(sys.argv[1], sys.argv[2])
