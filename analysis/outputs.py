@@ -185,6 +185,8 @@ class Staging:
         self._threads: list[threading.Thread] = []
         self._error: BaseException | None = None
         self._cancel = threading.Event()
+        self._claim = threading.Lock()
+        self._claimed: set[tuple[str, str]] = set()
 
     def _ensure_open(self) -> None:
         if self._open or self.dry_run:
@@ -225,8 +227,10 @@ class Staging:
             area, stream = job
             try:
                 for key, data in stream:
-                    if key in self._digests[area]:
-                        raise RuntimeError(f"två steg skriver {area}/{key}")
+                    with self._claim:  # two writers must not take the same file
+                        if (area, key) in self._claimed:
+                            raise RuntimeError(f"två steg skriver {area}/{key}")
+                        self._claimed.add((area, key))
                     self._digests[area][key] = self._write_now(area, key, data)
             except BaseException as exc:  # re-raised in the build's thread by ``digests``
                 self._error = exc

@@ -1,5 +1,6 @@
 """CSV exports for Örat mot marken: Swedish Excel format, disclosure, no microdata."""
 
+import io
 import re
 import shutil
 
@@ -8,6 +9,7 @@ import pandas as pd
 import pytest
 
 from analysis.exports import estimates_for_sharing, excel_csv
+from analysis.formatting import csv_decimal, csv_yes_no
 from analysis.formatting import csv_decimal as format_decimal
 
 
@@ -318,3 +320,47 @@ def test_every_export_has_its_tidy_copy_and_the_copies_are_explained(demo_built)
                                   keep_default_na=False)
         assert list(tidy_frame.columns) == list(excel_frame.columns)
         assert len(tidy_frame) == len(excel_frame)
+
+
+def test_a_csv_made_block_by_block_equals_one_made_at_once(monkeypatch):
+    """``excel_csv``/``tidy_csv`` write a block of rows at a time: any block size gives the
+    same bytes, categoricals give the bytes of their texts, and our numbers (written as
+    they are, checked in one pass) those of the general path."""
+    import analysis.exports as ex
+
+    rng = np.random.default_rng(5)
+    n = 3000  # above the size where a column of numbers is checked in one pass
+    frame = pd.DataFrame({
+        "Område": ex.excel_text(pd.Series(rng.choice(["01", "02", "10"], n))),
+        "Namn": pd.Series(rng.choice(["Norr", "=Söder", "Väst; öst", 'Citat "x"'], n)),
+        "Värde": csv_decimal(pd.Series(rng.normal(0, 5, n)), 1),
+        "Ja": csv_yes_no(pd.Series(rng.random(n) < 0.5)),
+    })
+    as_text = frame.astype({c: "string" for c in frame.columns})
+    whole = (ex.excel_csv(frame, ["Område"]), ex.tidy_csv(ex.machine_readable(frame, ["Område"])))
+    monkeypatch.setattr(ex, "CHUNK_ROWS", 7)
+    blocks = (ex.excel_csv(frame, ["Område"]), ex.tidy_csv(ex.machine_readable(frame, ["Område"])))
+    assert blocks == whole
+    assert ex.excel_csv(as_text, ["Område"]) == whole[0]
+    pair = ex.csv_pair("t", frame, code_columns=["Område"])
+    assert pair["csv/t.csv"] == whole[0] and pair["csv/maskinlasbar/t.csv"] == whole[1]
+    assert ex.neutralised_cells(frame, ["Område"]) == int((frame["Namn"] == "=Söder").sum())
+    lines = whole[1].decode("utf-8").split("\n")
+    assert lines[0] == "Område,Namn,Värde,Ja"
+    assert all(len(pd.read_csv(io.StringIO(line), header=None).columns) == 4
+               for line in lines[1:50] if line)
+
+
+def test_the_tidy_copy_quotes_a_line_break_or_carriage_return_inside_a_value():
+    import analysis.exports as ex
+
+    frame = pd.DataFrame({"a": ["x\ry", "p\nq", "1,5", "ok"], "b": ["1", "2", "3", "4"]})
+    text = ex.tidy_csv(frame).decode("utf-8")
+    assert text == 'a,b\n"x\ry",1\n"p\nq",2\n"1,5",3\nok,4\n'
+    assert ex.tidy_csv(pd.DataFrame({"a": ["", "x"]})) == b'a\n""\nx\n'
+
+
+def test_csv_decimal_takes_a_number_of_decimals_per_row():
+    values = pd.Series([0.125, -0.05, 12.0, np.nan, 2.671])
+    out = csv_decimal(values, np.array([1, 2, 1, 2, 2]))
+    assert out.tolist() == ["0,1", "-0,05", "12,0", "", "2,67"]
