@@ -164,6 +164,23 @@ def _encoding_of(path: Path, data: bytes) -> str:
 # "Ã¥", "Ã¤": never Swedish, so a file that is not valid UTF-8 but holds them mixes both.
 _UTF8_LATIN = re.compile(rb"[\xc2\xc3][\x80-\xbf]")
 _NON_ASCII = re.compile(rb"[\x80-\xff]")
+_NOT_BLANK = re.compile(rb"[^ \r\n\t\xef\xbb\xbf]")
+
+
+def _has_utf8_latin(data: bytes) -> bool:
+    """``_UTF8_LATIN.search(data)``, by the lead bytes' positions (``bytes.find`` runs far
+    faster over a big file than the regular expression; a Windows-1252 file seldom holds
+    them at all)."""
+    for lead in (b"\xc2", b"\xc3"):
+        pos, seen = data.find(lead), 0
+        while pos >= 0:
+            if pos + 1 < len(data) and 0x80 <= data[pos + 1] <= 0xBF:
+                return True
+            seen += 1
+            if seen > 1000:  # many lone lead bytes: let the expression decide
+                return _UTF8_LATIN.search(data, pos) is not None
+            pos = data.find(lead, pos + 1)
+    return False
 
 
 def _check_mixed_encoding(path: Path, data: bytes) -> None:
@@ -174,7 +191,7 @@ def _check_mixed_encoding(path: Path, data: bytes) -> None:
     Called only for bytes that are not valid UTF-8; a file with no UTF-8 letters is plain
     Windows-1252 and passes.
     """
-    if not data.startswith(b"\xef\xbb\xbf") and not _UTF8_LATIN.search(data):
+    if not data.startswith(b"\xef\xbb\xbf") and not _has_utf8_latin(data):
         return
     kinds: list[tuple[int, bool]] = []  # (line number, is UTF-8) of lines with non-ASCII
     for number, line in enumerate(data.splitlines(), start=1):
@@ -556,7 +573,7 @@ def read_table(path: str | os.PathLike, *, max_rows: int = MAX_ROWS) -> RawTable
     if not path.is_file():
         raise file_error(path, "filen finns inte.", "Kontrollera sökvägen.")
     data = path.read_bytes()
-    if not data.strip(b" \r\n\t\xef\xbb\xbf"):
+    if not _NOT_BLANK.search(data):  # (as ``data.strip(...)`` is empty, without a copy)
         raise file_error(path, "filen är tom.", "Leverera filen på nytt.")
     suffix = path.suffix.lower()
     if suffix in UNSUPPORTED_SUFFIXES:

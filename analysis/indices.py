@@ -217,22 +217,20 @@ def iter_indicator_values(responses: pd.DataFrame, codebook: Codebook,
     for item in codebook.items:
         if not _has_answers(responses, item.code):
             continue
-        codes = responses[item.code].to_numpy(dtype="float64", na_value=np.nan)
-        dk = responses[dont_know_column(item.code)].to_numpy(dtype="float64", na_value=np.nan)
+        # answer codes as bytes (no answer: 255), looked up in tables of 256 entries
+        codes = _answer_bytes(responses[item.code])
+        dk = responses[dont_know_column(item.code)].to_numpy(dtype=bool, na_value=False)
         share = codebook.shares[item.scale]
         if item.scale == "problem":
             problem_items.append(item.code)
-            yield "poang", item.code, "mean", _scores(responses[item.code], score_lut)
-        in_den = np.isin(codes, share.denominator)
-        in_num = np.isin(codes, share.numerator)
-        yield (share.indicator, item.code, "proportion",
-               np.where(in_den, in_num.astype(float), np.nan))
+            yield "poang", item.code, "mean", score_lut.take(codes)
+        yield share.indicator, item.code, "proportion", _share_lookup(share).take(codes)
         offered = _dont_know_years(responses, item.code, year_codes)
         if len(offered):
             in_offered = np.isin(year_codes[1], offered)[year_codes[0]]
-            answered = (~np.isnan(codes) | (dk == 1)) & in_offered
+            answered = ((codes != 255) | dk) & in_offered
             yield ("andel_vet_ej", item.code, "proportion",
-                   np.where(answered, (dk == 1).astype(float), np.nan))
+                   np.where(answered, dk.astype(float), np.nan))
     sets = _index_sets(problem_items, codebook, responses)
     if not sets:
         return
@@ -270,9 +268,25 @@ def _score_lookup(score_map: dict[int, float]) -> np.ndarray:
     return lut
 
 
+def _answer_bytes(codes: pd.Series) -> np.ndarray:
+    """Answer codes (``Int8``, never negative) as bytes, 255 for no answer: the index into
+    the lookup tables of ``_score_lookup`` and ``_share_lookup``."""
+    return codes.to_numpy(dtype="int8", na_value=-1).view(np.uint8)
+
+
+def _share_lookup(share) -> np.ndarray:
+    """A share's value by answer code as a byte: 1 in the numerator, 0 in the rest of the
+    denominator, NaN outside it and for no answer (byte 255)."""
+    lut = np.full(256, np.nan)
+    for answer in share.denominator:
+        if 0 <= answer < 128:
+            lut[answer] = 1.0 if answer in share.numerator else 0.0
+    return lut
+
+
 def _scores(codes: pd.Series, lut: np.ndarray) -> np.ndarray:
     """The problem score of each row (NaN without a substantive answer)."""
-    return lut.take(codes.to_numpy(dtype="int8", na_value=-1).view(np.uint8))
+    return lut.take(_answer_bytes(codes))
 
 
 @dataclass(frozen=True)

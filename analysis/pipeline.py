@@ -21,7 +21,7 @@ import pandas as pd
 
 from analysis import __version__
 from analysis.codebook import load_codebook
-from analysis.compact import parquet_bytes, release_memory
+from analysis.compact import parquet_bytes, release_memory, tune_allocator
 from analysis.files import list_delivery, sha256_file
 from analysis.outputs import Staging, build_lock, check_writable, recover, swap_in
 from analysis.paths import (
@@ -209,6 +209,7 @@ def build(root=None, *, demo: bool | None = None, quarantine: bool = False,
         planned = [s for s in planned if not s.presents]
         return _build(paths, source, settings, planned, quarantine, year, progress, dry_run)
     check_writable(paths)
+    tune_allocator()
     with build_lock(paths, progress):
         for note in recover(paths):
             progress(f"Obs: {note}")

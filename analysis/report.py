@@ -335,14 +335,18 @@ def plan_figures(tables: dict, *, year: int, demo: bool, settings: Settings | No
     return plan.figures, plan.notes
 
 
-def report_figures(tables: dict, *, year: int, demo: bool, settings: Settings | None = None
-                   ) -> tuple[dict[str, bytes], list[str]]:
+def report_figures(tables: dict, *, year: int, demo: bool, settings: Settings | None = None,
+                   part: tuple[int, int] | None = None) -> tuple[dict[str, bytes], list[str]]:
     """All figures of the report as deterministic PNG bytes (``figurer/<name>.png``) + notes.
 
     A figure whose input table is missing is left out and a Swedish note says so.
+    ``part=(k, n)``: only every n-th figure from the k-th (in the report's order), so that
+    n processes can draw the report together; together they give every figure once.
     """
     planned, notes = plan_figures(tables, year=year, demo=demo, settings=settings)
-    return {key: png_bytes(p.make()) for key, p in planned.items()}, notes
+    k, n = part or (0, 1)
+    return {key: png_bytes(p.make()) for i, (key, p) in enumerate(planned.items())
+            if i % n == k}, notes
 
 
 def official_indicator(official: pd.DataFrame | None, year: int) -> str | None:
@@ -811,8 +815,8 @@ def focused_report(tables: dict, *, year: int, focus: str | None, demo: bool,
                    settings: Settings, underlag: str | None = None
                    ) -> tuple[dict[str, bytes], list[str]]:
     """``report_outputs`` after ``focus_areas`` (``focus``: its note, or None): the figures
-    and the page. A function of small tables only, so a build may run it in another
-    process (``analysis.stages.report``)."""
+    and the page (a national build draws the figures in other processes instead:
+    ``analysis.stages.report``)."""
     pngs, notes = report_figures(tables, year=year, demo=demo, settings=settings)
     if focus:
         notes = [focus, *notes]

@@ -22,7 +22,13 @@ from analysis.paths import (
     WALKS_DIR,
 )
 from analysis.processed import DEMO_SOURCE, latest_year, underlag_line
-from analysis.report import REPORT_FILE, focus_areas, focused_report, report_outputs
+from analysis.report import (
+    REPORT_FILE,
+    focus_areas,
+    lagesbild_html,
+    report_figures,
+    report_outputs,
+)
 from analysis.settings import SETTINGS_FILE
 from analysis.stages.context import BuildContext, Stage, StageResult
 
@@ -54,6 +60,7 @@ SEPARATE_PROCESS_ROWS = 1_000_000
 # The respondent table's columns the report reads (answers per year and area).
 REPORT_RESPONSE_COLUMNS = ["year", "area"]
 PACKAGE_HOME = Path(__file__).resolve().parents[2]  # where this ``analysis`` package lies
+DRAWING_PROCESSES = 2  # processes drawing a national report's figures
 
 
 def run(ctx: BuildContext) -> StageResult:
@@ -74,36 +81,55 @@ def run(ctx: BuildContext) -> StageResult:
 
 def _in_another_process(tables: dict, ctx: BuildContext, underlag: str
                         ) -> tuple[dict[str, bytes], list[str]]:
-    """``report_outputs`` with the drawing in a fresh Python process (``python -m
-    analysis.stages.report``: nothing of this process's threads, locks or main script is
-    inherited); the same bytes as in this process. The small tables go over as a pickle in
-    the project's work folder, which only this build reads and then removes."""
+    """``report_outputs`` with the figures drawn by ``DRAWING_PROCESSES`` fresh Python
+    processes (``python -m analysis.stages.report``: nothing of this process's threads,
+    locks or main script is inherited), each every n-th figure; the page is put together
+    here. The same bytes as in this process. The small tables go over as a pickle in the
+    project's work folder, which only this build reads and then removes."""
     year = latest_year(tables[T.ESTIMATES]) if ctx.year is None else int(ctx.year)
     small, focus = focus_areas(tables, year, ctx.settings.report_max_areas)
     small = {name: (table[REPORT_RESPONSE_COLUMNS] if name == T.RESPONSES else table)
              for name, table in small.items()}
     folder = work_dir(ctx.paths)
-    task, answer = folder / f"rapport-{os.getpid()}.in", folder / f"rapport-{os.getpid()}.ut"
+    n = DRAWING_PROCESSES
+    files = [(folder / f"rapport-{os.getpid()}-{k}.in", folder / f"rapport-{os.getpid()}-{k}.ut")
+             for k in range(n)]
     try:
-        with open(task, "wb") as fh:
-            pickle.dump((small, {"year": year, "focus": focus, "demo": ctx.demo,
-                                 "settings": ctx.settings, "underlag": underlag}), fh)
-        run = subprocess.run([sys.executable, "-m", __name__, str(task), str(answer)],
-                             capture_output=True, text=True, cwd=PACKAGE_HOME)
-        if run.returncode != 0:
-            raise RuntimeError("lägesbilden kunde inte ritas i en egen process:\n" + run.stderr)
-        with open(answer, "rb") as fh:
-            return pickle.load(fh)
+        runs = []
+        for k, (task, answer) in enumerate(files):
+            with open(task, "wb") as fh:
+                pickle.dump((small, {"year": year, "demo": ctx.demo, "settings": ctx.settings,
+                                     "part": (k, n)}), fh)
+            runs.append(subprocess.Popen([sys.executable, "-m", __name__, str(task), str(answer)],
+                                         cwd=PACKAGE_HOME, stdout=subprocess.PIPE,
+                                         stderr=subprocess.PIPE, text=True))
+        parts, notes = [], []
+        for run, (_, answer) in zip(runs, files, strict=True):
+            _, err = run.communicate()
+            if run.returncode != 0:
+                raise RuntimeError("lägesbilden kunde inte ritas i en egen process:\n" + err)
+            with open(answer, "rb") as fh:
+                part, notes = pickle.load(fh)
+            parts.append(list(part.items()))
     finally:
-        task.unlink(missing_ok=True)
-        answer.unlink(missing_ok=True)
+        for task, answer in files:
+            task.unlink(missing_ok=True)
+            answer.unlink(missing_ok=True)
+    # figure i was drawn by process i % n, as its (i // n)-th: back in the report's order
+    total = sum(len(p) for p in parts)
+    pngs = dict(parts[i % n][i // n] for i in range(total))
+    if focus:
+        notes = [focus, *notes]
+    page = lagesbild_html(small, year=year, demo=ctx.demo, settings=ctx.settings, pngs=pngs,
+                          notes=notes, underlag=underlag)
+    return pngs | {REPORT_FILE: page}, notes
 
 
 def _draw(task: str, answer: str) -> None:
-    """The other process's side of ``_in_another_process``."""
+    """The other process's side of ``_in_another_process``: its part of the figures."""
     with open(task, "rb") as fh:
         small, options = pickle.load(fh)
-    result = focused_report(small, **options)
+    result = report_figures(small, **options)
     with open(answer, "wb") as fh:
         pickle.dump(result, fh)
 
