@@ -6,8 +6,11 @@ headers and answer labels, cp1252 in even years and UTF-8 with BOM in odd years)
 area register, with about 6 000 areas at the largest size (strata = areas, weights per
 area × age group). Then, in a fresh child process per size, it
 
-* runs ``analysis.pipeline.build(root, demo=False, stages=[areas, survey, estimates,
-  exports])`` and times every stage (wall time, and the process's peak RSS after it);
+* runs the whole build, ``analysis.pipeline.build(root, demo=False)``, and times every
+  stage (wall time, and the process's peak RSS after it). Tables and CSV files are written
+  by writer threads while later stages run (``analysis.outputs.Staging``), so a stage's
+  time is its computing; what is still being written when the last stage ends is the
+  column "skrivning efter stegen";
 * runs DuckDB in the same process on the same data: ``read_csv`` of the same CSV files
   (``;``, all columns as text) into a table, and the same point estimates as the
   estimates stage (the weighted mean of every indicator per year × area and per year,
@@ -46,7 +49,7 @@ from analysis.codebook import load_codebook  # noqa: E402
 
 YEARS = list(range(2015, 2025))
 AREAS = {10_000: 40, 100_000: 400, 1_000_000: 2_500, 3_000_000: 6_000}
-STAGES = ["areas", "survey", "estimates", "official", "places", "walks", "promises", "exports",
+STAGES = ["areas", "survey", "estimates", "official", "places", "walks", "crime", "promises", "exports",
           "report"]  # the whole build
 GENERATOR_VERSION = "3"
 AGE_GROUPS = ["16-24", "25-44", "45-64", "65-85"]  # hyphen: cp1252 files stay latin-1
@@ -154,6 +157,7 @@ def duckdb_read(files: list[Path]) -> tuple[float, int]:
 def _indicator_sql(codebook, responses: pd.DataFrame, scoring: str) -> list[tuple[str, str, str]]:
     """(indicator, item, SQL for the per-respondent value) for every indicator, as
     ``analysis.indices.indicator_values`` defines them."""
+    from analysis.indices import index_min_items
     from analysis.survey import dont_know_column
     from analysis.vocabulary import ALL_ITEMS
 
@@ -186,7 +190,11 @@ def _indicator_sql(codebook, responses: pd.DataFrame, scoring: str) -> list[tupl
         for name, cs in sets:
             total = " + ".join(f"coalesce({scored[c]}, 0)" for c in cs)
             count = " + ".join(f"({scored[c]} IS NOT NULL)::INT" for c in cs)
-            out.append(("problemindex", name, f"(({total}) / nullif({count}, 0))"))
+            # a respondent counts when they answered at least half the set's questions
+            # (every question is asked every year in these data)
+            need = index_min_items(len(cs))
+            out.append(("problemindex", name, f"(CASE WHEN ({count}) >= {need} THEN "
+                                              f"({total}) / ({count}) END)"))
     return out
 
 
@@ -272,18 +280,20 @@ def table(results: list[dict]) -> str:
 
     lines = ["| svarande (områden) | CSV | steg 1: läsa enkäten | DuckDB read_csv | kvot "
              "| steg 2: skattningar och förändringar | DuckDB punktskattningar | kvot "
-             "| CSV-export | bygget (steg + skrivning) | högsta RSS |",
-             "|" + "---|" * 11]
+             "| lägesbilden | skrivning efter stegen | hela bygget | högsta RSS |",
+             "|" + "---|" * 12]
     for r in results:
         st = r["stage_seconds"]
         gb = f"{r['peak_rss_mb'] / 1024:.1f}".replace(".", ",")
+        after = r["build_seconds"] - sum(st.values())
         lines.append(
             f"| {count(r['respondents'])} ({count(r['areas'])}) | {count(r['csv_bytes'] / 1e6)} MB "
             f"| {sec(st['survey'])} | {sec(r['duckdb_read_seconds'])} "
             f"| {ratio(st['survey'], r['duckdb_read_seconds'])} | {sec(st['estimates'])} "
             f"| {sec(r['duckdb_estimates_seconds'])} "
             f"| {ratio(st['estimates'], r['duckdb_estimates_seconds'])} "
-            f"| {sec(st.get('exports'))} | {sec(r['build_seconds'])} | {gb} GB |")
+            f"| {sec(st.get('report'))} | {sec(after)} | **{sec(r['build_seconds'])}** "
+            f"| **{gb} GB** |")
     return "\n".join(lines)
 
 
@@ -292,7 +302,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=sorted(AREAS))
     parser.add_argument("--cache", type=Path, default=Path("/tmp/trygghet_bench"))
     parser.add_argument("--stages", nargs="+", default=STAGES,
-                        help="build stages to run (default: areas survey estimates exports)")
+                        help="build stages to run (default: all)")
     parser.add_argument("--docs", action="store_true",
                         help="write the table into docs/metod.md (between the bench_build marks)")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
