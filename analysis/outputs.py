@@ -41,6 +41,7 @@ LOCK_FILE = "lås"
 JOURNAL = "byte.json"
 STAGING_PREFIX = "bygge-"
 OLD_PREFIX = "gammalt-"
+REPORT_PREFIX = "rapport-"  # files handed to the processes drawing a national report
 MANIFEST_FILE = "manifest.json"
 KEEP = ("README.md", ".gitkeep")  # committed files in the output folders, carried over
 WRITERS = 2  # threads writing the staged outputs (what they do mostly releases the GIL)
@@ -319,7 +320,8 @@ def _remove_leftovers(paths: ProjectPaths) -> list[str]:
     folder = work_dir(paths)
     if folder.is_dir():
         for p in sorted(folder.iterdir()):
-            if p.name.startswith((STAGING_PREFIX, OLD_PREFIX)) or p.name == JOURNAL + ".tmp":
+            if p.name.startswith((STAGING_PREFIX, OLD_PREFIX, REPORT_PREFIX)) \
+                    or p.name == JOURNAL + ".tmp":
                 shutil.rmtree(p, ignore_errors=True) if p.is_dir() else p.unlink(missing_ok=True)
                 removed.append(p.name)
     for target in _targets(paths).values():  # temporary files of older atomic writes

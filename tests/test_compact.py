@@ -183,3 +183,14 @@ def test_the_report_drawn_in_another_process_is_byte_identical(demo_built):
     assert sorted(there[0]) == sorted(here[0])
     assert all(there[0][k] == here[0][k] for k in here[0])
     assert not any(p.name.startswith("rapport-") for p in work_dir(paths).iterdir())
+
+
+def test_files_left_by_a_killed_national_report_are_removed_by_the_next_build(tmp_path):
+    from analysis.outputs import REPORT_PREFIX, recover
+
+    paths = project_paths(tmp_path)
+    work_dir(paths).mkdir(parents=True)
+    left = work_dir(paths) / f"{REPORT_PREFIX}123-0.ut"
+    left.write_bytes(b"x")
+    notes = recover(paths)
+    assert not left.exists() and any(left.name in n for n in notes)

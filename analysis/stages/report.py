@@ -10,7 +10,7 @@ from pathlib import Path
 
 from analysis import tables as T
 from analysis.files import list_delivery
-from analysis.outputs import work_dir
+from analysis.outputs import REPORT_PREFIX, work_dir
 from analysis.paths import (
     AREAS_DIR,
     CRIME_DIR,
@@ -92,8 +92,8 @@ def _in_another_process(tables: dict, ctx: BuildContext, underlag: str
              for name, table in small.items()}
     folder = work_dir(ctx.paths)
     n = DRAWING_PROCESSES
-    files = [(folder / f"rapport-{os.getpid()}-{k}.in", folder / f"rapport-{os.getpid()}-{k}.ut")
-             for k in range(n)]
+    files = [(folder / f"{REPORT_PREFIX}{os.getpid()}-{k}.in",
+              folder / f"{REPORT_PREFIX}{os.getpid()}-{k}.ut") for k in range(n)]
     try:
         runs = []
         for k, (task, answer) in enumerate(files):
