@@ -385,8 +385,12 @@ def _canonicalise(table: RawTable, register: pd.DataFrame, codebook: Codebook,
                f"användas. Är vikterna verkligen större än {top}: höj max_weight i "
                "installningar.yaml.")
         columns["weight"] = np.where(bad, np.nan, w)
-    else:
+    else:  # DOMAIN §2: weight 1 when none is delivered; said, since it changes estimates
         columns["weight"] = np.ones(n)
+        notices.append(Problem(
+            table.file, table.header_row, None, None, P.MISSING_COLUMN,
+            "filen har ingen kolumn för vikt: alla svar i filen väger lika (vikt 1).",
+            "Har urvalet vikter (för strata eller bortfall): lägg till kolumnen Vikt."))
 
     for col in ["sex", "age_group"]:
         columns[col] = (_category(raw[col], empty_is_missing=True) if col in found

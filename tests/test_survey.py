@@ -421,3 +421,18 @@ def test_a_mixed_encoding_file_gets_one_diagnosis_naming_the_first_bad_line(proj
     assert ("enkat_2022.csv, rad 41: filen blandar två teckenkodningar: den börjar i UTF-8, men "
             f"rad 41 (och {later} rader till) är Windows-1252 (ANSI)") in message
     assert 'Spara om originalen som "CSV UTF-8"' in message
+
+
+def test_a_file_without_weights_weighs_every_answer_alike_and_says_so(project, register):
+    """DOMAIN §2: weight 1 when none is delivered; the analyst is told, file and row."""
+    from analysis.areas import read_area_register
+
+    rows = [[c for k, c in enumerate(r) if k != 3] for r in survey_rows()]
+    path = write_survey(project, "enkat_2022.csv",
+                        csv_text(rows, headers=[h for h in HEADERS if h != "Vikt"]))
+    delivery = load_survey([path], register=read_area_register(register))
+    assert (delivery.responses["weight"] == 1.0).all() and len(delivery.responses) == 6
+    notes = [n.format() for n in delivery.notices if n.reason == P.MISSING_COLUMN]
+    assert notes == ["enkat_2022.csv, rad 1: filen har ingen kolumn för vikt: alla svar i filen "
+                     "väger lika (vikt 1). Har urvalet vikter (för strata eller bortfall): lägg "
+                     "till kolumnen Vikt."]
