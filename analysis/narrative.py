@@ -492,6 +492,9 @@ def _measure_in_prose(indicator: str, item: str, codebook: Codebook) -> str:
     return _indicator_word(indicator)
 
 
+KEY_FINDINGS = 8  # changes written out among the most important points
+
+
 def change_findings(changes: pd.DataFrame, year_to: int, codebook: Codebook | None = None
                     ) -> pd.DataFrame:
     """The statistically significant changes up to ``year_to``, one row per finding.
@@ -707,8 +710,17 @@ def key_findings(estimates: pd.DataFrame, changes: pd.DataFrame | None, year: in
         n = len(findings)
         head = (f"{n} förändring sedan {year_from} håller" if n == 1
                 else f"{n} förändringar sedan {year_from} håller")
-        out.append(head + " även med hänsyn till att många jämförelser görs samtidigt: "
-                   + " ".join(finding_sentence(r, codebook) for _, r in findings.iterrows()))
+        # a regional or national delivery can have hundreds: the kommun's first, then the
+        # areas', at most KEY_FINDINGS in this list of the most important
+        shown = findings if n <= KEY_FINDINGS else pd.concat(
+            [findings[findings["area"] == TOTAL_AREA],
+             findings[findings["area"] != TOTAL_AREA]]).head(KEY_FINDINGS)
+        text = (head + " även med hänsyn till att många jämförelser görs samtidigt: "
+                + " ".join(finding_sentence(r, codebook) for _, r in shown.iterrows()))
+        if n > len(shown):
+            text += (f" Ytterligare {n - len(shown)} säkerställda förändringar står i "
+                     "csv/forandringar.csv (kolumnen Statistiskt säkerställd).")
+        out.append(text)
     questions = changes_summary(changes, year, indicators=sorted(SHARE_INDICATORS),
                                 codebook=codebook)
     rest = questions["tested"] - len(findings)

@@ -244,3 +244,18 @@ def test_sources_name_what_was_not_used_and_why():
     assert used["Anmälda brott (Brås statistik)"] == "nej"
     assert used["Trygghetsvandringar"] == "nej"
     assert all(frame["Begränsningar"].str.len() > 20)
+
+
+def test_key_findings_write_out_at_most_a_few_changes_the_kommun_first(estimates):
+    """A regional delivery can have hundreds of significant changes: the list of the most
+    important points names KEY_FINDINGS of them (the kommun's first) and says how many more
+    there are and where they stand."""
+    base = _finding_rows().iloc[[0]]
+    areas = pd.concat([base.assign(area=f"{k:02d}", area_name=f"Område {k}") for k in range(1, 13)]
+                      + [_finding_rows().iloc[[3]]], ignore_index=True)
+    text = next(s for s in nv.key_findings(estimates, areas, 2024) if "håller" in s)
+    assert text.startswith("13 förändringar sedan 2023 håller")
+    assert text.index("Hela kommunen: alla problemfrågor") < text.index("Område 1:")
+    assert sum(f"Område {k}:" in text for k in range(1, 13)) == nv.KEY_FINDINGS - 1
+    assert text.endswith(f"Ytterligare {13 - nv.KEY_FINDINGS} säkerställda förändringar står "
+                         "i csv/forandringar.csv (kolumnen Statistiskt säkerställd).")
