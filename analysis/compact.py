@@ -50,18 +50,23 @@ def take_rows(values: pd.Series, rows: np.ndarray) -> pd.api.extensions.Extensio
     return pd.array(values.array.take(rows), dtype="string")
 
 
+def distinct(values: pd.Series) -> tuple[np.ndarray, list]:
+    """Each row's code (int64, -1 where missing) and the distinct values: a categorical's
+    own codes and categories, any other column factorized. Everything that decides
+    something per distinct value of a column starts here."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return values.cat.codes.to_numpy().astype(np.int64), list(values.cat.categories)
+    codes, uniques = pd.factorize(values)
+    return codes.astype(np.int64), list(uniques)
+
+
 def codes_of(values: pd.Series, empty_is_missing: bool = False) -> np.ndarray:
     """Integer codes of a text column, -1 where missing (and, with ``empty_is_missing``,
     where empty): equal codes, equal texts."""
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        codes = values.cat.codes.to_numpy().astype(np.int64)
-        uniques = values.cat.categories
-    else:
-        codes, uniques = pd.factorize(values)
-        codes = codes.astype(np.int64)
+    codes, uniques = distinct(values)
     if empty_is_missing:
-        empty = np.flatnonzero(np.asarray(pd.Series(uniques, dtype="string") == "", dtype=bool))
-        if len(empty):
+        empty = [k for k, u in enumerate(uniques) if str(u) == ""]
+        if empty:
             codes[np.isin(codes, empty)] = -1
     return codes
 
@@ -88,21 +93,9 @@ def stored(frame: pd.DataFrame) -> pd.DataFrame:
 
 def as_category(values: pd.Series, text=str) -> pd.Series:
     """The column as a categorical of texts: ``text(value)`` of each distinct value,
-    computed once (a categorical's categories are rewritten; any other column is
-    factorized first). Missing values, and values whose ``text`` is None, stay missing."""
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        codes = values.cat.codes.to_numpy()
-        uniques = list(values.cat.categories)
-    else:
-        codes, found = pd.factorize(values, sort=True)
-        uniques = list(found)
-    texts = [_text(text(u)) for u in uniques]
-    categories = sorted({t for t in texts if t is not None})
-    position = {c: i for i, c in enumerate(categories)}
-    lut = np.array([-1 if t is None else position[t] for t in texts] + [-1], dtype=np.int32)
-    return pd.Series(pd.Categorical.from_codes(lut[codes] if len(codes) else codes,
-                                               categories=pd.Index(categories, dtype="string")),
-                     index=values.index)
+    computed once. Missing values, and values whose ``text`` is None, stay missing."""
+    codes, uniques = distinct(values)
+    return pd.Series(take_category([text(u) for u in uniques], codes), index=values.index)
 
 
 PARQUET_ROWS = 1024 * 1024  # rows per Parquet row group: pyarrow's default
@@ -134,12 +127,8 @@ def text_isin(values: pd.Series, texts) -> np.ndarray:
     """Which rows' text (``str(value)``) is one of ``texts``: decided once per distinct
     value (a categorical's categories), never by turning every row into a string."""
     wanted = set(texts)
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        hit = np.array([str(c) in wanted for c in values.cat.categories] + [False], dtype=bool)
-        return hit[values.cat.codes.to_numpy()]
-    codes, uniques = pd.factorize(values)
-    hit = np.array([str(u) in wanted for u in uniques] + [False], dtype=bool)
-    return hit[codes]
+    codes, uniques = distinct(values)
+    return np.array([str(u) in wanted for u in uniques] + [False], dtype=bool)[codes]
 
 
 def _glibc():

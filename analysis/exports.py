@@ -32,7 +32,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from analysis.codebook import Codebook, load_codebook
-from analysis.compact import as_category, take_category
+from analysis.compact import as_category, distinct, take_category
 from analysis.crime.present import (
     CSV_CODE_COLUMNS,
     CSV_DESCRIPTIONS,
@@ -483,21 +483,12 @@ filerna i ett program för data; för Excel finns Excel-filen i reports/csv/.
 """
 
 
-def _factorized(values: pd.Series) -> tuple[np.ndarray, list[str]]:
-    """Codes and distinct texts of a text column (a categorical's own codes; -1 missing)."""
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        return values.cat.codes.to_numpy().astype(np.int64), [str(c) for c in
-                                                              values.cat.categories]
-    codes, uniques = pd.factorize(values.astype("string"), sort=False)
-    return codes.astype(np.int64), [str(u) for u in uniques]
-
-
 def _item_labels(codebook: Codebook, indicators: pd.Series, items: pd.Series) -> pd.Series:
     """The Swedish label of each row's item: a question, or (for problemindex) a group of
     questions. Item and group codes can coincide ("missbruk"), so the indicator decides.
     A categorical (each distinct pair is labelled once)."""
-    ind_codes, ind_values = _factorized(indicators)
-    item_codes, item_values = _factorized(items)
+    ind_codes, ind_values = distinct(indicators)
+    item_codes, item_values = distinct(items)
     pair = ind_codes.astype(np.int64) * max(len(item_values), 1) + item_codes
     codes, uniques = pd.factorize(pair, sort=False)
     labels = [codebook.label(item_values[u % max(len(item_values), 1)],

@@ -43,7 +43,7 @@ import pandas as pd
 
 from analysis.areas import TOTAL_AREA, TOTAL_AREA_NAME, area_versions, comparable
 from analysis.codebook import Codebook, load_codebook
-from analysis.compact import codes_of, take_category, take_rows
+from analysis.compact import codes_of, distinct, take_category, take_rows
 from analysis.disclosure import VALUE_COLUMNS, Cells, audit_table, suppress
 from analysis.estimate import ESTIMATE_COLUMNS, DomainDesign, benjamini_hochberg, change_test
 from analysis.settings import Settings
@@ -530,10 +530,8 @@ def _index_items_column(table: pd.DataFrame, item_sets: dict[tuple[int, str], tu
     code = np.full(len(table), -1, dtype=np.int64)
     if len(rows) and item_sets:
         position = {t: i for i, t in enumerate(texts)}
-        item_codes = codes_of(table["item"])[rows]
-        items = (table["item"].cat.categories if isinstance(table["item"].dtype,
-                                                            pd.CategoricalDtype)
-                 else pd.factorize(table["item"])[1])
+        item_codes, items = distinct(table["item"])
+        item_codes = item_codes[rows]
         years = table["year"].to_numpy(dtype="int64")[rows]
         pairs, first = np.unique(np.c_[years, item_codes], axis=0, return_inverse=True)
         found = np.array([position.get(",".join(item_sets.get((int(y), str(items[c])), ())),
